@@ -1,0 +1,3 @@
+from whimscreen.cli import main
+
+main()

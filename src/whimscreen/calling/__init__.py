@@ -1,0 +1,1 @@
+"""whimscreen.calling layer."""

@@ -1,0 +1,1 @@
+"""whimscreen.reference layer."""

@@ -1,0 +1,1 @@
+"""whimscreen.sequencing layer."""
