@@ -1,0 +1,97 @@
+"""Everything the foundation says about one variant: HGVS names on both transcripts and builds, the
+protein consequence, the Sequence Ontology consequence and where it falls, stamped with the reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whimscreen.reference.consequence import most_severe, place
+from whimscreen.reference.coords import TranscriptMapper, to_build
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.names import c_name, g_name
+from whimscreen.reference.protein import protein_change
+from whimscreen.reference.transcripts import ALT, MANE, transcripts
+from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, to_vcf
+
+
+@dataclass(frozen=True)
+class VariantAnnotation:
+    variant: GenomicVariant  # GRCh38, left-normalized
+    hgvs_c: str
+    hgvs_c_alt: str
+    hgvs_p: str | None
+    hgvs_g: str
+    hgvs_g37: str
+    consequence: str
+    consequences: tuple[str, ...]
+    exon: str | None
+    intron: str | None
+    protein_position: int | None
+    splice_region: bool
+    reference: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        v = self.variant
+        build = {
+            "GRCh38": {"chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt, "hgvs_g": self.hgvs_g},
+            "GRCh37": {"chrom": v.chrom, "pos": to_build(v.pos, "GRCh37"), "ref": v.ref, "alt": v.alt,
+                       "hgvs_g": self.hgvs_g37},
+        }
+        return {
+            "gene": "CXCR4",
+            "hgvs_c": self.hgvs_c,
+            "hgvs_c_alt": self.hgvs_c_alt,
+            "hgvs_p": self.hgvs_p,
+            "hgvs_g": self.hgvs_g,
+            "grch38": build["GRCh38"],
+            "grch37": build["GRCh37"],
+            "consequence": self.consequence,
+            "consequences": list(self.consequences),
+            "exon": self.exon,
+            "intron": self.intron,
+            "protein_position": self.protein_position,
+            "splice_region": self.splice_region,
+            "reference": self.reference,
+        }
+
+
+def _mappers() -> dict[str, TranscriptMapper]:
+    return {acc: TranscriptMapper(tx) for acc, tx in transcripts().items()}
+
+
+def annotate(locus: Locus, variant: GenomicVariant) -> VariantAnnotation:
+    """Annotate a VCF-style GRCh38 variant (checked against the locus, normalized first)."""
+    edit = edit_from_vcf(locus, variant.pos, variant.ref, variant.alt)
+    return annotate_edit(locus, edit)
+
+
+def annotate_edit(locus: Locus, edit: Edit) -> VariantAnnotation:
+    mappers = _mappers()
+    mane = mappers[MANE]
+    # name and place the transcript-3'-most representation (for a minus-strand gene: the VCF one)
+    vcf = to_vcf(locus, edit)
+    placed_edit = edit_from_vcf(locus, vcf.pos, vcf.ref, vcf.alt)
+    placement = place(locus, mane, placed_edit)
+    change = None if placement.touches_intron else protein_change(locus, mane, placed_edit)
+    terms = list(placement.terms)
+    hgvs_p, position = None, None
+    if change is not None:
+        terms.append(change.consequence)
+        hgvs_p, position = change.hgvs, change.position
+    elif placement.canonical_splice or (placement.touches_intron and placement.exon):
+        hgvs_p = "p.?"
+    return VariantAnnotation(
+        variant=vcf,
+        hgvs_c=c_name(locus, mane, placed_edit),
+        hgvs_c_alt=c_name(locus, mappers[ALT], placed_edit),
+        hgvs_p=hgvs_p,
+        hgvs_g=g_name(locus, placed_edit, "GRCh38"),
+        hgvs_g37=g_name(locus, placed_edit, "GRCh37"),
+        consequence=most_severe(terms),
+        consequences=tuple(sorted(set(terms), key=terms.index)),
+        exon=placement.exon,
+        intron=placement.intron,
+        protein_position=position,
+        splice_region=placement.splice_region,
+        reference=locus.info.stamp(),
+    )

@@ -1,0 +1,122 @@
+"""Parse variant text into a normalized GRCh38 ``GenomicVariant``.
+
+Accepted: HGVS c. on NM_003467 or NM_001008540 (any version; bare ``c.`` means NM_003467.3), HGVS g. on
+NC_000002.12 / NC_000002.11 (bare ``g.`` means ``build``), and VCF-style ``chr2:POS:REF:ALT`` or
+``2-POS-REF-ALT`` on ``build``.  The grammar is biocommons ``hgvs``; stated reference bases are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import hgvs.exceptions
+import hgvs.parser
+
+from whimscreen.errors import (
+    OutOfLocusError,
+    ReferenceMismatchError,
+    UnsupportedTranscriptError,
+    VariantError,
+    VariantSyntaxError,
+)
+from whimscreen.reference.coords import CPos, TranscriptMapper, from_build
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.sequence import revcomp
+from whimscreen.reference.sources import BUILD_ACCESSIONS
+from whimscreen.reference.transcripts import MANE, by_accession
+from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, to_vcf
+
+_VCF = re.compile(r"^(?:chr)?2[:\-](\d+)[:\-]([ACGTacgt]+)[:\-]([ACGTacgt]+)$")
+_BUILD_OF = {acc.split(".")[0]: (acc, build) for build, acc in BUILD_ACCESSIONS.items()}
+
+
+@cache
+def _parser() -> hgvs.parser.Parser:
+    return hgvs.parser.Parser()
+
+
+def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVariant:
+    text = text.strip()
+    m = _VCF.match(text)
+    if m:
+        pos = from_build(int(m.group(1)), build)
+        edit = edit_from_vcf(locus, pos, m.group(2), m.group(3), where=f"{text} ({build})")
+        return to_vcf(locus, edit)
+    if re.match(r"^[cg]\.", text):
+        text = f"{MANE if text.startswith('c.') else BUILD_ACCESSIONS[build]}:{text}"
+    elif text.upper().startswith("CXCR4:"):
+        text = f"{MANE}:{text.split(':', 1)[1]}"
+    try:
+        var = _parser().parse_hgvs_variant(text)
+    except hgvs.exceptions.HGVSError as exc:
+        raise VariantSyntaxError(f"{text}: not a valid HGVS or chr2:POS:REF:ALT expression ({exc})") from exc
+    ac = var.ac
+    if var.type == "c":
+        tx = by_accession(ac)
+        if tx is None:
+            raise UnsupportedTranscriptError(f"{text}: {ac} is not a CXCR4 transcript (use NM_003467 or NM_001008540)")
+        mapper = TranscriptMapper(tx)
+        to_g = lambda p: mapper.c_to_g(_cpos(p, text))  # noqa: E731
+        minus = tx.strand == "-"
+    elif var.type == "g":
+        known = _BUILD_OF.get(ac.split(".")[0])
+        if known is None or known[0] != ac:
+            raise UnsupportedTranscriptError(f"{text}: {ac} is not chromosome 2 of GRCh38 or GRCh37")
+        g_build = known[1]
+        to_g = lambda p: from_build(p.base, g_build)  # noqa: E731
+        minus = False
+    else:
+        raise VariantSyntaxError(f"{text}: only c. and g. descriptions are accepted here, not {var.type}.")
+    return _to_genomic(locus, var, to_g, minus, text)
+
+
+def _cpos(pos, text: str) -> CPos:
+    if getattr(pos, "uncertain", False):
+        raise VariantSyntaxError(f"{text}: uncertain positions are not accepted")
+    datum = str(pos.datum)
+    return CPos(pos.base, pos.offset, utr3=datum.endswith("CDS_END"))
+
+
+def _to_genomic(locus: Locus, var, to_g, minus: bool, text: str) -> GenomicVariant:
+    edit = var.posedit.edit
+    if edit.type not in ("sub", "del", "dup", "ins", "delins", "inv"):
+        raise VariantSyntaxError(f"{text}: the edit type {edit.type!r} is not supported")
+    try:
+        g1, g2 = to_g(var.posedit.pos.start), to_g(var.posedit.pos.end)
+    except VariantError as exc:
+        raise VariantError(f"{text}: {exc}") from exc
+    lo, hi = min(g1, g2), max(g1, g2)
+    if not (locus.contains(lo) and locus.contains(hi)):
+        raise OutOfLocusError(f"{text}: outside the CXCR4 locus chr2:{locus.start}-{locus.end} (GRCh38)")
+    strand = revcomp if minus else (lambda s: s)
+    plus_ref = locus.fetch(lo, hi)
+    stated = getattr(edit, "ref", None) or ""
+    if stated and not stated.isdigit() and strand(plus_ref) != stated.upper():
+        raise ReferenceMismatchError(
+            f"{text}: the stated reference {stated} does not match the reference sequence ({strand(plus_ref)})"
+        )
+    alt = (getattr(edit, "alt", None) or "").upper()
+    if edit.type == "ins":
+        if hi - lo != 1:
+            raise VariantSyntaxError(f"{text}: an insertion must lie between two adjacent positions")
+        if not alt or set(alt) - set("ACGT"):
+            raise VariantSyntaxError(f"{text}: the inserted sequence must be spelled out in A/C/G/T")
+        anchor = locus.base(lo)
+        edit_obj = edit_from_vcf(locus, lo, anchor, anchor + strand(alt), where=text)
+    elif edit.type == "dup":
+        edit_obj = edit_from_vcf(locus, lo, plus_ref, plus_ref + plus_ref, where=text)
+    elif edit.type == "inv":
+        edit_obj = edit_from_vcf(locus, lo, plus_ref, revcomp(plus_ref), where=text)
+    elif edit.type == "del":
+        if lo == locus.start:
+            raise OutOfLocusError(f"{text}: cannot anchor a deletion at the first base of the locus")
+        anchor = locus.base(lo - 1)
+        edit_obj = edit_from_vcf(locus, lo - 1, anchor + plus_ref, anchor, where=text)
+    else:  # sub, delins
+        if not alt or set(alt) - set("ACGT"):
+            raise VariantSyntaxError(f"{text}: the new sequence must be spelled out in A/C/G/T")
+        if edit.type == "sub" and lo != hi:
+            raise VariantSyntaxError(f"{text}: a substitution changes one base")
+        edit_obj = edit_from_vcf(locus, lo, plus_ref, strand(alt), where=text)
+    return to_vcf(locus, edit_obj)
