@@ -28,7 +28,7 @@ from whimscreen.reference.transcripts import MANE, by_accession
 from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, to_vcf
 
 _VCF = re.compile(r"^(?:chr)?2[:\-](\d+)[:\-]([ACGTacgt]+)[:\-]([ACGTacgt]+)$")
-_BUILD_OF = {acc.split(".")[0]: (acc, build) for build, acc in BUILD_ACCESSIONS.items()}
+_BUILD_OF = {acc: build for build, acc in BUILD_ACCESSIONS.items()}
 
 
 @cache
@@ -60,10 +60,9 @@ def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVari
         to_g = lambda p: mapper.c_to_g(_cpos(p, text))  # noqa: E731
         minus = tx.strand == "-"
     elif var.type == "g":
-        known = _BUILD_OF.get(ac.split(".")[0])
-        if known is None or known[0] != ac:
+        g_build = _BUILD_OF.get(ac)
+        if g_build is None:
             raise UnsupportedTranscriptError(f"{text}: {ac} is not chromosome 2 of GRCh38 or GRCh37")
-        g_build = known[1]
         to_g = lambda p: from_build(p.base, g_build)  # noqa: E731
         minus = False
     else:

@@ -82,7 +82,7 @@ def protein_change(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Protei
             return ProteinChange(_p(f"*{len(ref_aa)}="), "stop_retained_variant", len(ref_aa))
         return ProteinChange(_p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant",
                              first_codon)
-    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a))
+    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a), deleted=b - a)
 
 
 def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
@@ -91,7 +91,7 @@ def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
     return ProteinChange(_p(name), consequence, i + 1)
 
 
-def _compare(ref_aa: str, alt_aa: str, delta: int) -> ProteinChange:
+def _compare(ref_aa: str, alt_aa: str, delta: int, deleted: int) -> ProteinChange:
     """Name the difference of two proteins (``*``-terminated when a stop was reached); ``delta`` in nt."""
     i = 0
     while i < min(len(ref_aa), len(alt_aa)) and ref_aa[i] == alt_aa[i]:
@@ -116,9 +116,13 @@ def _compare(ref_aa: str, alt_aa: str, delta: int) -> ProteinChange:
     if not in_frame:
         return _fs(ref_aa, alt_aa, i, "frameshift_variant")
     if alt_aa.endswith("*") and len(alt_aa) < len(ref_aa) + delta // 3:
-        stop = len(alt_aa) - 1  # an in-frame change creating a premature stop
-        name = f"{aa(ref_aa[i])}{i + 1}_{aa(ref_aa[stop])}{stop + 1}delins{aa(alt_aa[i:])}"
-        return ProteinChange(_p(name), "stop_gained", i + 1)
+        # an in-frame change creating a premature stop: name the residues up to the new stop
+        new = aa(alt_aa[i:])
+        if deleted == 0:
+            return ProteinChange(_p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1)
+        end = min(len(alt_aa) - 1, len(ref_aa) - 2)
+        span = f"{aa(ref_aa[i])}{i + 1}" + (f"_{aa(ref_aa[end])}{end + 1}" if end > i else "")
+        return ProteinChange(_p(f"{span}delins{new}"), "stop_gained", i + 1)
     return _fs(ref_aa, alt_aa, i, "stop_lost")  # the stop was removed and the frame reads on
 
 
