@@ -32,7 +32,9 @@ def run_cli(*args: str, home=None, check=False) -> subprocess.CompletedProcess:
         env["WHIMSCREEN_HOME"] = str(home)
     src = os.path.join(os.path.dirname(__file__), "..", "src")
     env["PYTHONPATH"] = os.path.abspath(src) + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-m", "whimscreen", *args], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "whimscreen", *args], capture_output=True, text=True, env=env
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"whimscreen {' '.join(args)} failed ({proc.returncode}): {proc.stderr}")
     return proc

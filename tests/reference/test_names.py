@@ -2,7 +2,12 @@
 
 import pytest
 
-from whimscreen.errors import OutOfLocusError, ReferenceMismatchError, UnsupportedTranscriptError, VariantSyntaxError
+from whimscreen.errors import (
+    OutOfLocusError,
+    ReferenceMismatchError,
+    UnsupportedTranscriptError,
+    VariantSyntaxError,
+)
 from whimscreen.reference.annotate import annotate
 from whimscreen.reference.parse import parse_variant
 
@@ -54,8 +59,8 @@ def test_stop_loss_is_an_extension_whose_new_stop_is_counted(locus):
     _, p, _ = names(locus, "c.1057T>C")
     assert p.startswith("p.(*353Glnext*")
     # the count is where the next in-frame stop lies in the (demo) 3'UTR: check it directly
-    from whimscreen.reference.protein import spliced
     from whimscreen.reference.coords import TranscriptMapper
+    from whimscreen.reference.protein import spliced
     from whimscreen.reference.sequence import translate
     from whimscreen.reference.transcripts import mane
 
@@ -71,7 +76,11 @@ def test_minus_strand_duplication_is_placed_3prime_in_the_transcript(locus):
     from whimscreen.reference import sources
 
     cds = sources.candidate_cds()
-    i = next(k for k in range(len(cds) - 3) if cds[k] == cds[k + 1] == cds[k + 2] and (k == 0 or cds[k - 1] != cds[k]))
+    i = next(
+        k
+        for k in range(len(cds) - 3)
+        if cds[k] == cds[k + 1] == cds[k + 2] and (k == 0 or cds[k - 1] != cds[k])
+    )
     run_end = i
     while cds[run_end + 1] == cds[i]:
         run_end += 1
@@ -84,10 +93,17 @@ def test_minus_strand_duplication_is_placed_3prime_in_the_transcript(locus):
 def test_alt_transcript_and_builds(locus):
     a = annotate(locus, parse_variant(locus, "c.1000C>T")).to_dict()
     assert a["hgvs_c_alt"] == "NM_001008540.2:c.1012C>T"
-    assert a["grch38"] == {"chrom": "chr2", "pos": 136114928, "ref": "G", "alt": "A",
-                           "hgvs_g": "NC_000002.12:g.136114928G>A"}
+    assert a["grch38"] == {
+        "chrom": "chr2",
+        "pos": 136114928,
+        "ref": "G",
+        "alt": "A",
+        "hgvs_g": "NC_000002.12:g.136114928G>A",
+    }
     assert a["grch37"]["pos"] == 136872498 and a["exon"] == "2/2" and a["protein_position"] == 334
-    assert parse_variant(locus, "NM_001008540.2:c.1012C>T") == parse_variant(locus, "2-136872498-G-A", "GRCh37")
+    assert parse_variant(locus, "NM_001008540.2:c.1012C>T") == parse_variant(
+        locus, "2-136872498-G-A", "GRCh37"
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,11 @@ from whimscreen.reference.parse import parse_variant
 ROWS = [
     r
     for r in csv.DictReader(
-        (ln for ln in (Path(__file__).parents[1] / "data" / "cxcr4_gcp.tsv").read_text().splitlines()
-         if not ln.startswith("#")),
+        (
+            ln
+            for ln in (Path(__file__).parents[1] / "data" / "cxcr4_gcp.tsv").read_text().splitlines()
+            if not ln.startswith("#")
+        ),
         delimiter="\t",
     )
 ]

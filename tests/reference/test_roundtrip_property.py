@@ -1,5 +1,6 @@
-"""Property tests: random edits across the locus round-trip VCF <-> HGVS on both transcripts and builds, and the
-p. name equals what translating the mutated coding sequence directly gives (an independent oracle)."""
+"""Property tests: random edits across the locus round-trip VCF <-> HGVS on both transcripts and
+builds, and the p. name equals what translating the mutated coding sequence directly gives
+(an independent oracle)."""
 
 import re
 

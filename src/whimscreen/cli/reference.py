@@ -11,15 +11,20 @@ from whimscreen.cli.common import BuildOption, active_locus, check_build, print_
 from whimscreen.reference.install import install as install_reference
 from whimscreen.settings import get_settings
 
-app = typer.Typer(no_args_is_help=True, help="The CXCR4 locus reference: which one is active, install a lab's genome.")
+app = typer.Typer(
+    no_args_is_help=True, help="The CXCR4 locus reference: which one is active, install a lab's genome."
+)
 
 
 @app.command()
 def show(as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Say which reference is active and how it was verified."""
     locus = active_locus()
-    stamp = locus.info.stamp() | {"checks": list(locus.info.checks), "region_grch38": f"chr2:{locus.start}-{locus.end}",
-                                  "region_grch37": "chr2:{}-{}".format(*locus.bounds("GRCh37"))}
+    stamp = locus.info.stamp() | {
+        "checks": list(locus.info.checks),
+        "region_grch38": f"chr2:{locus.start}-{locus.end}",
+        "region_grch37": "chr2:{}-{}".format(*locus.bounds("GRCh37")),
+    }
     if as_json:
         print_json(stamp)
         return
@@ -27,7 +32,9 @@ def show(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
     if locus.info.demo:
         console.print(f"[bold red]{stamp['warning']}[/]")
     console.print(f"[bold]{locus.info.description}[/]")
-    console.print(f"GRCh38 chr2:{locus.start}-{locus.end}  GRCh37 {stamp['region_grch37']}  ({len(locus.sequence)} bp)")
+    console.print(
+        f"GRCh38 chr2:{locus.start}-{locus.end}  GRCh37 {stamp['region_grch37']}  ({len(locus.sequence)} bp)"
+    )
     console.print(f"source: {locus.info.source}")
     console.print(f"sha256: {locus.info.sha256}")
     for check in locus.info.checks:
@@ -36,7 +43,9 @@ def show(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
 
 @app.command()
 def install(
-    fasta: Path = typer.Option(..., "--fasta", help="The lab's validated genome FASTA (plain or bgzip + faidx)."),
+    fasta: Path = typer.Option(
+        ..., "--fasta", help="The lab's validated genome FASTA (plain or bgzip + faidx)."
+    ),
     build: str = BuildOption,
 ) -> None:
     """Extract the CXCR4 locus from a genome FASTA, verify it and make it the active reference."""

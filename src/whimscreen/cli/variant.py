@@ -12,7 +12,9 @@ from whimscreen.reference.parse import parse_variant
 
 
 def variant(
-    expr: str = typer.Argument(..., help="HGVS c./g. on CXCR4, or chr2:POS:REF:ALT / 2-POS-REF-ALT on --build."),
+    expr: str = typer.Argument(
+        ..., help="HGVS c./g. on CXCR4, or chr2:POS:REF:ALT / 2-POS-REF-ALT on --build."
+    ),
     build: str = BuildOption,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
@@ -23,8 +25,17 @@ def variant(
         print_json({"input": expr} | data)
         return
     table = Table(show_header=False, title=f"CXCR4 variant {expr}")
-    for key in ("hgvs_c", "hgvs_p", "hgvs_c_alt", "hgvs_g", "consequence", "exon", "intron", "protein_position",
-                "splice_region"):
+    for key in (
+        "hgvs_c",
+        "hgvs_p",
+        "hgvs_c_alt",
+        "hgvs_g",
+        "consequence",
+        "exon",
+        "intron",
+        "protein_position",
+        "splice_region",
+    ):
         table.add_row(key, str(data[key]))
     for build_name in ("grch38", "grch37"):
         b = data[build_name]

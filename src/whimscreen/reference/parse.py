@@ -55,7 +55,9 @@ def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVari
     if var.type == "c":
         tx = by_accession(ac)
         if tx is None:
-            raise UnsupportedTranscriptError(f"{text}: {ac} is not a CXCR4 transcript (use NM_003467 or NM_001008540)")
+            raise UnsupportedTranscriptError(
+                f"{text}: {ac} is not a CXCR4 transcript (use NM_003467 or NM_001008540)"
+            )
         mapper = TranscriptMapper(tx)
         to_g = lambda p: mapper.c_to_g(_cpos(p, text))  # noqa: E731
         minus = tx.strand == "-"
@@ -93,7 +95,7 @@ def _to_genomic(locus: Locus, var, to_g, minus: bool, text: str) -> GenomicVaria
     stated = getattr(edit, "ref", None) or ""
     if stated and not stated.isdigit() and strand(plus_ref) != stated.upper():
         raise ReferenceMismatchError(
-            f"{text}: the stated reference {stated} does not match the reference sequence ({strand(plus_ref)})"
+            f"{text}: the stated reference {stated} does not match the reference ({strand(plus_ref)})"
         )
     alt = (getattr(edit, "alt", None) or "").upper()
     if edit.type == "ins":

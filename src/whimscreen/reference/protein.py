@@ -31,7 +31,9 @@ def spliced(locus: Locus, mapper: TranscriptMapper) -> tuple[str, list[int]]:
         lo, hi = exon.start - locus.start, exon.end - locus.start
         idx = list(range(hi, lo - 1, -1)) if mapper.tx.strand == "-" else list(range(lo, hi + 1))
         index += idx
-        seq.append(revcomp(locus.sequence[lo : hi + 1]) if mapper.tx.strand == "-" else locus.sequence[lo : hi + 1])
+        seq.append(
+            revcomp(locus.sequence[lo : hi + 1]) if mapper.tx.strand == "-" else locus.sequence[lo : hi + 1]
+        )
     return "".join(seq), index
 
 
@@ -80,8 +82,9 @@ def protein_change(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Protei
     if alt_aa == ref_aa:
         if b > ce - 3:
             return ProteinChange(_p(f"*{len(ref_aa)}="), "stop_retained_variant", len(ref_aa))
-        return ProteinChange(_p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant",
-                             first_codon)
+        return ProteinChange(
+            _p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant", first_codon
+        )
     return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a), deleted=b - a)
 
 
@@ -119,7 +122,9 @@ def _compare(ref_aa: str, alt_aa: str, delta: int, deleted: int) -> ProteinChang
         # an in-frame change creating a premature stop: name the residues up to the new stop
         new = aa(alt_aa[i:])
         if deleted == 0:
-            return ProteinChange(_p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1)
+            return ProteinChange(
+                _p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1
+            )
         end = min(len(alt_aa) - 1, len(ref_aa) - 2)
         span = f"{aa(ref_aa[i])}{i + 1}" + (f"_{aa(ref_aa[end])}{end + 1}" if end > i else "")
         return ProteinChange(_p(f"{span}delins{new}"), "stop_gained", i + 1)
@@ -145,6 +150,11 @@ def _inframe(ref_aa: str, i: int, ref_part: str, alt_part: str) -> ProteinChange
         return ProteinChange(_p(f"{rng(i, last)}del"), "inframe_deletion", i + 1)
     if len(ref_part) == len(alt_part) == 1:
         return ProteinChange(_p(f"{res(i)}{aa(alt_part)}"), "missense_variant", i + 1)
-    kind = ("inframe_insertion" if len(alt_part) > len(ref_part) else
-            "inframe_deletion" if len(alt_part) < len(ref_part) else "missense_variant")
+    kind = (
+        "inframe_insertion"
+        if len(alt_part) > len(ref_part)
+        else "inframe_deletion"
+        if len(alt_part) < len(ref_part)
+        else "missense_variant"
+    )
     return ProteinChange(_p(f"{rng(i, last)}delins{aa(alt_part)}"), kind, i + 1)
