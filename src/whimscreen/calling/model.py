@@ -61,7 +61,7 @@ class VariantCall:
 
 @dataclass(frozen=True)
 class CoverageQC:
-    """Coverage of the reportable range (docs/reportable-range.md) at ``min_depth`` x and ``min_base_quality``.
+    """Coverage of the reportable range (docs/reportable-range.md) at ``min_depth`` and ``min_base_quality``.
 
     ``fully_covered`` False means the sample can never be reported Negative; ``reason`` says why when the
     coverage could not be measured at all (e.g. a plain VCF).
