@@ -12,6 +12,6 @@ if command -v pg_ctlcluster >/dev/null 2>&1; then
   fi
 fi
 
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -q "$@"
