@@ -33,7 +33,15 @@ def names(locus, text):
         ("c.1000_1002del", "c.1000_1002del", "p.(Arg334del)", "inframe_deletion"),
         ("c.1000_1002dup", "c.1000_1002dup", "p.(Arg334dup)", "inframe_insertion"),
         ("c.1002_1003insCGA", "c.1000_1002dup", "p.(Arg334dup)", "inframe_insertion"),
-        ("c.1054_1056dup", "c.1054_1056dup", "p.(Ser352dup)", "inframe_insertion"),
+        # HGVS prioritisation (extension, then substitution, before del/dup/ins), as biocommons hgvs:
+        # a dup just before the stop is an extension; deleting the last codon is a nonsense change
+        ("c.1054_1056dup", "c.1054_1056dup", "p.(*353Serext*1)", "stop_lost"),
+        ("c.1056_1057insCCC", "c.1056_1057insCCC", "p.(*353Proext*1)", "stop_lost"),
+        ("c.1054_1056del", "c.1054_1056del", "p.(Ser352*)", "stop_gained"),
+        # in-frame delins creating a stop: the residue span follows the deleted codons
+        ("c.996_1006delinsCGAGT", "c.996_1006delinsCGAGT", "p.(Lys333_Gly336delinsGlu*)", "stop_gained"),
+        # a two-base change that is the reverse complement is an inversion
+        ("c.246_247delinsCC", "c.246_247inv", "p.(Ala83Pro)", "missense_variant"),
         ("c.1000_1001insTAG", "c.1000_1001insTAG", "p.(Arg334delinsLeuGly)", "inframe_insertion"),
         ("c.1000_1001delinsTA", "c.1000_1001delinsTA", "p.(Arg334*)", "stop_gained"),
         # a frameshift whose first changed codon is a stop is a nonsense change
@@ -67,7 +75,8 @@ def test_stop_loss_is_an_extension_whose_new_stop_is_counted(locus):
     m = TranscriptMapper(mane())
     tx, _ = spliced(locus, m)
     after = translate(tx[m.five_prime_utr_length + 1059 :])
-    assert p == f"p.(*353Glnext*{after.index('*') + 2})"
+    # the Gln replacing the stop is not counted: residues after it are *1, *2 ... (HGVS extension)
+    assert p == f"p.(*353Glnext*{after.index('*') + 1})"
 
 
 def test_minus_strand_duplication_is_placed_3prime_in_the_transcript(locus):

@@ -104,7 +104,8 @@ def _apply_p(ref: str, p: str) -> dict:
     if m2 := re.fullmatch(r"(\*|[A-Z][a-z]{2})fs\*(\d+|\?)", rest):
         return {"prefix": ref[: n1 - 1] + _three_to_one(m2.group(1)), "stop_at": m2.group(2), "start": n1}
     if m2 := re.fullmatch(r"([A-Z][a-z]{2})ext\*(\d+|\?)", rest):
-        return {"prefix": ref[: n1 - 1] + _three_to_one(m2.group(1)), "stop_at": m2.group(2), "start": n1}
+        # the new stop's position in the added sequence: the residue replacing the old stop is not counted
+        return {"prefix": ref[: n1 - 1] + _three_to_one(m2.group(1)), "stop_at": m2.group(2), "start": n1 + 1}
     if rest == "del":
         return {"exact": ref[: n1 - 1] + ref[n2:]}
     if rest == "dup":

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from whimscreen.reference.consequence import most_severe, place
 from whimscreen.reference.coords import TranscriptMapper, to_build
 from whimscreen.reference.locus import Locus
-from whimscreen.reference.names import c_name, g_name
+from whimscreen.reference.names import c_name, g_name, transcript_edit
 from whimscreen.reference.protein import protein_change
 from whimscreen.reference.transcripts import ALT, MANE, transcripts
 from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, to_vcf
@@ -73,9 +73,9 @@ def annotate(locus: Locus, variant: GenomicVariant) -> VariantAnnotation:
 def annotate_edit(locus: Locus, edit: Edit) -> VariantAnnotation:
     mappers = _mappers()
     mane = mappers[MANE]
-    # name and place the transcript-3'-most representation (for a minus-strand gene: the VCF one)
+    # place the representation the c. name uses (3'-most within its transcript region)
     vcf = to_vcf(locus, edit)
-    placed_edit = edit_from_vcf(locus, vcf.pos, vcf.ref, vcf.alt)
+    placed_edit = transcript_edit(locus, mane, edit_from_vcf(locus, vcf.pos, vcf.ref, vcf.alt))
     placement = place(locus, mane, placed_edit)
     change = None if placement.touches_intron else protein_change(locus, mane, placed_edit)
     terms = list(placement.terms)

@@ -1,9 +1,12 @@
 """HGVS nucleotide names (c. on a transcript, g. on a build) for a minimal locus ``Edit``.
 
 The 3' rule is applied in each sequence's own orientation: for c. on a minus-strand transcript that is a
-shift to the genomic left, for g. a shift to the genomic right.  An insertion that repeats the sequence
-immediately 5' of it (after shifting) is a duplication.  Deleted and duplicated bases are not spelled out
-(HGVS recommendation); inserted bases always are.
+shift to the genomic left, for g. a shift to the genomic right.  On a transcript the shift stays inside the
+region (5'UTR, coding part or 3'UTR of one exon; one intron; upstream; downstream) that holds the variant's
+transcript-5'-most form, as biocommons hgvs normalizes by default; a variant whose 5'-most form already
+spans two regions is shifted fully.  An insertion that repeats the sequence immediately 5' of it (after
+shifting) is a duplication; a change to the reverse complement of two or more bases is an inversion.
+Deleted and duplicated bases are not spelled out (HGVS recommendation); inserted bases always are.
 """
 
 from __future__ import annotations
@@ -28,10 +31,44 @@ def _dup_span(locus: Locus, edit: Edit, five_prime_is_left: bool) -> tuple[int, 
     return None
 
 
+def _cuts(mapper: TranscriptMapper) -> list[int]:
+    """Genomic positions p where p-1 and p lie in different transcript regions."""
+    tx = mapper.tx
+    cds_lo, cds_hi = sorted((tx.cds_start, tx.cds_end))
+    return sorted({p for e in tx.exons for p in (e.start, e.end + 1)} | {cds_lo, cds_hi + 1})
+
+
+def _affected(edit: Edit) -> tuple[int, int]:
+    """0-based first and last locus index an edit touches (an insertion touches its two flanks)."""
+    return (edit.start, edit.end - 1) if edit.deleted else (edit.start - 1, edit.start)
+
+
+def transcript_edit(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Edit:
+    """The representation named on this transcript: 3'-most within its region (see module docstring)."""
+    minus = mapper.tx.strand == "-"
+    three, five = ("left", "right") if minus else ("right", "left")
+    if edit.deleted and edit.inserted:
+        return edit
+    first = shift(locus, edit, five)
+    a, b = (locus.start + i for i in _affected(first))
+    cuts = _cuts(mapper)
+    lo = max([c for c in cuts if c <= a], default=locus.start)
+    hi = min([c for c in cuts if c > a], default=locus.end + 1) - 1
+    if b > hi:  # the 5'-most form spans two regions already
+        return shift(locus, edit, three)
+    if not first.deleted:  # an insertion may move up to just after the region's 3'-most base
+        lo, hi = (lo - 1, hi) if minus else (lo, hi + 1)
+    return shift(locus, first, three, lo - locus.start, hi - locus.start)
+
+
+def _is_inversion(edit: Edit) -> bool:
+    return len(edit.deleted) >= 2 and edit.inserted == revcomp(edit.deleted)
+
+
 def c_name(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> str:
     """``ACCESSION:c.…`` with the 3' rule in transcript orientation."""
     minus = mapper.tx.strand == "-"
-    edit = shift(locus, edit, "left" if minus else "right")
+    edit = transcript_edit(locus, mapper, edit)
     orient = revcomp if minus else (lambda s: s)
 
     def c(i: int) -> str:  # locus index -> c. position text
@@ -46,7 +83,8 @@ def c_name(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> str:
     elif kind == "del":
         body = f"{span(edit.start, edit.end)}del"
     elif kind == "delins":
-        body = f"{span(edit.start, edit.end)}delins{orient(edit.inserted)}"
+        tail = "inv" if _is_inversion(edit) else f"delins{orient(edit.inserted)}"
+        body = f"{span(edit.start, edit.end)}{tail}"
     else:
         dup = _dup_span(locus, edit, five_prime_is_left=not minus)
         if dup:
@@ -72,7 +110,8 @@ def g_name(locus: Locus, edit: Edit, build: str = "GRCh38") -> str:
     elif kind == "del":
         body = f"{_range(g(edit.start), g(edit.end - 1))}del"
     elif kind == "delins":
-        body = f"{_range(g(edit.start), g(edit.end - 1))}delins{edit.inserted}"
+        tail = "inv" if _is_inversion(edit) else f"delins{edit.inserted}"
+        body = f"{_range(g(edit.start), g(edit.end - 1))}{tail}"
     else:
         dup = _dup_span(locus, edit, five_prime_is_left=True)
         if dup:

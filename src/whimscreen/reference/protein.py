@@ -85,7 +85,8 @@ def protein_change(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Protei
         return ProteinChange(
             _p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant", first_codon
         )
-    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a), deleted=b - a)
+    last_codon = (b - 1 - cs) // 3 if b > a else None  # 0-based codon of the last deleted base
+    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a), last_codon=last_codon)
 
 
 def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
@@ -94,16 +95,28 @@ def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
     return ProteinChange(_p(name), consequence, i + 1)
 
 
-def _compare(ref_aa: str, alt_aa: str, delta: int, deleted: int) -> ProteinChange:
-    """Name the difference of two proteins (``*``-terminated when a stop was reached); ``delta`` in nt."""
+def _compare(ref_aa: str, alt_aa: str, delta: int, last_codon: int | None) -> ProteinChange:
+    """Name the difference of two proteins (``*``-terminated when a stop was reached); ``delta`` in nt.
+
+    HGVS prioritisation, as biocommons hgvs applies it: a change reaching the stop codon first is an
+    extension; a new stop at the first changed residue is a substitution (nonsense); only then frameshift,
+    deletion, duplication, insertion or deletion-insertion.
+    """
     i = 0
     while i < min(len(ref_aa), len(alt_aa)) and ref_aa[i] == alt_aa[i]:
         i += 1
     if i >= len(alt_aa):  # the altered transcript ran out before any difference
         return ProteinChange(_p("?"), "protein_altering_variant", i + 1)
     aa = three_letter
-    in_frame = delta % 3 == 0
-    if in_frame and alt_aa.endswith("*") and len(alt_aa) == len(ref_aa) + delta // 3:
+    if ref_aa[i] == "*":
+        # HGVS: the new stop's position in the added sequence (residues after the old stop are *1, *2 ...)
+        tail = str(len(alt_aa) - 1 - i) if alt_aa.endswith("*") else "?"
+        return ProteinChange(_p(f"*{i + 1}{aa(alt_aa[i])}ext*{tail}"), "stop_lost", i + 1)
+    if alt_aa[i] == "*":
+        return ProteinChange(_p(f"{aa(ref_aa[i])}{i + 1}*"), "stop_gained", i + 1)
+    if delta % 3:
+        return _fs(ref_aa, alt_aa, i, "frameshift_variant")
+    if alt_aa.endswith("*") and len(alt_aa) == len(ref_aa) + delta // 3:
         # the original stop is kept in frame: strip the common suffix and name what lies between
         s, limit = 0, min(len(ref_aa), len(alt_aa)) - i
         while s < limit and ref_aa[-1 - s] == alt_aa[-1 - s]:
@@ -111,24 +124,16 @@ def _compare(ref_aa: str, alt_aa: str, delta: int, deleted: int) -> ProteinChang
         ref_part, alt_part = ref_aa[i : len(ref_aa) - s], alt_aa[i : len(alt_aa) - s]
         if "*" not in ref_part and "*" not in alt_part:
             return _inframe(ref_aa, i, ref_part, alt_part)
-    if ref_aa[i] == "*":
-        tail = str(len(alt_aa) - i) if alt_aa.endswith("*") else "?"
-        return ProteinChange(_p(f"*{i + 1}{aa(alt_aa[i])}ext*{tail}"), "stop_lost", i + 1)
-    if alt_aa[i] == "*":
-        return ProteinChange(_p(f"{aa(ref_aa[i])}{i + 1}*"), "stop_gained", i + 1)
-    if not in_frame:
-        return _fs(ref_aa, alt_aa, i, "frameshift_variant")
     if alt_aa.endswith("*") and len(alt_aa) < len(ref_aa) + delta // 3:
-        # an in-frame change creating a premature stop: name the residues up to the new stop
+        # an in-frame change creating a premature stop: replaced residues up to the last deleted codon
         new = aa(alt_aa[i:])
-        if deleted == 0:
-            return ProteinChange(
-                _p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1
-            )
-        end = min(len(alt_aa) - 1, len(ref_aa) - 2)
+        if last_codon is None:
+            return ProteinChange(_p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1)
+        end = min(max(last_codon, i), len(ref_aa) - 2)
         span = f"{aa(ref_aa[i])}{i + 1}" + (f"_{aa(ref_aa[end])}{end + 1}" if end > i else "")
         return ProteinChange(_p(f"{span}delins{new}"), "stop_gained", i + 1)
-    return _fs(ref_aa, alt_aa, i, "stop_lost")  # the stop was removed and the frame reads on
+    # the stop codon was removed in frame and translation reads on: HGVS describes it as a frameshift
+    return _fs(ref_aa, alt_aa, i, "stop_lost")
 
 
 def _inframe(ref_aa: str, i: int, ref_part: str, alt_part: str) -> ProteinChange:

@@ -80,19 +80,26 @@ def edit_from_vcf(locus: Locus, pos: int, ref: str, alt: str, where: str = "") -
     return Edit(start0, ref, alt)
 
 
-def shift(locus: Locus, edit: Edit, direction: str) -> Edit:
-    """Shift a pure insertion or deletion as far ``left`` or ``right`` as the locus sequence allows."""
+def shift(locus: Locus, edit: Edit, direction: str, lo: int = 0, hi: int | None = None) -> Edit:
+    """Shift a pure insertion or deletion as far ``left`` or ``right`` as the locus sequence allows.
+
+    ``lo``..``hi`` (0-based, inclusive) bound the bases the edit may touch: the deleted bases, or the two
+    bases flanking an insertion.
+    """
     if edit.deleted and edit.inserted:
         return edit
     seq = locus.sequence
+    hi = len(seq) - 1 if hi is None else hi
     start, unit = edit.start, edit.deleted or edit.inserted
     is_del = bool(edit.deleted)
     if direction == "left":
-        while start > 0 and seq[start - 1] == unit[-1]:
+        floor = lo if is_del else lo + 1
+        while start > floor and seq[start - 1] == unit[-1]:
             unit, start = unit[-1] + unit[:-1], start - 1
     elif direction == "right":
-        tail = start + (len(unit) if is_del else 0)
-        while tail < len(seq) and seq[tail] == unit[0]:
+        tail = start + (len(unit) if is_del else 0)  # the base that would join the edit
+        ceiling = hi + 1 if is_del else hi
+        while tail < min(len(seq), ceiling) and seq[tail] == unit[0]:
             unit, start, tail = unit[1:] + unit[0], start + 1, tail + 1
     else:
         raise ValueError(direction)
