@@ -35,11 +35,20 @@ class LocusDataProvider(Interface):
     def get_tx_exons(self, tx_ac, alt_ac, alt_aln_method):
         rows, n0 = [], 0
         for ord_, exon in enumerate(self.tx.exons):
-            rows.append({
-                "tx_ac": tx_ac, "alt_ac": ALT_AC, "alt_strand": -1, "alt_aln_method": METHOD, "ord": ord_,
-                "tx_start_i": n0, "tx_end_i": n0 + exon.length, "alt_start_i": exon.start - 1,
-                "alt_end_i": exon.end, "cigar": f"{exon.length}=",
-            })
+            rows.append(
+                {
+                    "tx_ac": tx_ac,
+                    "alt_ac": ALT_AC,
+                    "alt_strand": -1,
+                    "alt_aln_method": METHOD,
+                    "ord": ord_,
+                    "tx_start_i": n0,
+                    "tx_end_i": n0 + exon.length,
+                    "alt_start_i": exon.start - 1,
+                    "alt_end_i": exon.end,
+                    "cigar": f"{exon.length}=",
+                }
+            )
             n0 += exon.length
         return sorted(rows, key=lambda r: r["alt_start_i"])  # as UTA serves them: genomic order
 
@@ -49,14 +58,27 @@ class LocusDataProvider(Interface):
 
     def get_tx_info(self, tx_ac, alt_ac, alt_aln_method):
         s, e = self._cds()
-        return {"hgnc": "CXCR4", "cds_start_i": s, "cds_end_i": e, "tx_ac": tx_ac, "alt_ac": ALT_AC,
-                "alt_aln_method": METHOD}
+        return {
+            "hgnc": "CXCR4",
+            "cds_start_i": s,
+            "cds_end_i": e,
+            "tx_ac": tx_ac,
+            "alt_ac": ALT_AC,
+            "alt_aln_method": METHOD,
+        }
 
     def get_tx_identity_info(self, tx_ac):
         s, e = self._cds()
-        return {"tx_ac": tx_ac, "alt_ac": tx_ac, "alt_aln_method": "transcript", "cds_start_i": s,
-                "cds_end_i": e, "lengths": [x.length for x in self.tx.exons], "hgnc": "CXCR4",
-                "translation_table": None}
+        return {
+            "tx_ac": tx_ac,
+            "alt_ac": tx_ac,
+            "alt_aln_method": "transcript",
+            "cds_start_i": s,
+            "cds_end_i": e,
+            "lengths": [x.length for x in self.tx.exons],
+            "hgnc": "CXCR4",
+            "translation_table": None,
+        }
 
     def get_tx_mapping_options(self, tx_ac):
         return [{"tx_ac": tx_ac, "alt_ac": ALT_AC, "alt_aln_method": METHOD}]

@@ -31,7 +31,11 @@ def _random_variants(locus, n, seed):
     rng, seq = random.Random(seed), locus.sequence
     out = []
     while len(out) < n:
-        g = rng.randint(136114869 - 10, 136115912 - 5) if rng.random() < 0.9 else rng.randint(136118041, 136118065)
+        g = (
+            rng.randint(136114869 - 10, 136115912 - 5)
+            if rng.random() < 0.9
+            else rng.randint(136118041, 136118065)
+        )
         s, kind, k = g - locus.start, rng.choice(["sub", "del", "ins", "dup", "delins"]), rng.randint(1, 12)
         if kind == "sub":
             v = GenomicVariant(g, seq[s], rng.choice([b for b in "ACGT" if b != seq[s]]))
@@ -62,7 +66,9 @@ def biocommons():
     locus = demo_locus()
     hdp = LocusDataProvider(locus)
     mapper = hgvs.variantmapper.VariantMapper(hdp, replace_reference=False)
-    norm = hgvs.normalizer.Normalizer(hdp, shuffle_direction=3, cross_boundaries=False, alt_aln_method="splign")
+    norm = hgvs.normalizer.Normalizer(
+        hdp, shuffle_direction=3, cross_boundaries=False, alt_aln_method="splign"
+    )
     return locus, hgvs.parser.Parser(), mapper, norm
 
 
@@ -74,7 +80,9 @@ def test_names_agree_with_biocommons_hgvs(biocommons):
         if ours.hgvs_p in (None, "p.?") or ours.intron:
             continue
         try:
-            var_c = norm.normalize(mapper.g_to_c(parser.parse_hgvs_variant(ours.hgvs_g), "NM_003467.3", "splign"))
+            var_c = norm.normalize(
+                mapper.g_to_c(parser.parse_hgvs_variant(ours.hgvs_g), "NM_003467.3", "splign")
+            )
             theirs_p = str(mapper.c_to_p(var_c)).split(":")[1].replace("Ter", "*")
         except hgvs.exceptions.HGVSUnsupportedOperationError:
             continue  # spans a UTR/CDS or exon/intron boundary: biocommons does not normalize it
@@ -96,6 +104,8 @@ def test_names_agree_with_biocommons_hgvs(biocommons):
         theirs_trimmed = theirs_p[: theirs_p.index("*") + 1] + ")" if "*" in theirs_p[3:] else theirs_p
         assert _protein(ours.hgvs_p) == _protein(theirs_trimmed), (ours.hgvs_c, ours.hgvs_p, theirs_p)
         same_protein += 1
-    print(f"biocommons hgvs: compared {compared}, c. identical {same_c}, p. identical {same_p}, "
-          f"p. same protein {same_protein}, stop removed in frame {stop_removed}")
+    print(
+        f"biocommons hgvs: compared {compared}, c. identical {same_c}, p. identical {same_p}, "
+        f"p. same protein {same_protein}, stop removed in frame {stop_removed}"
+    )
     assert compared > N * 0.8 and same_p > compared * 0.95

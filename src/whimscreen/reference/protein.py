@@ -128,7 +128,9 @@ def _compare(ref_aa: str, alt_aa: str, delta: int, last_codon: int | None) -> Pr
         # an in-frame change creating a premature stop: replaced residues up to the last deleted codon
         new = aa(alt_aa[i:])
         if last_codon is None:
-            return ProteinChange(_p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1)
+            return ProteinChange(
+                _p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1
+            )
         end = min(max(last_codon, i), len(ref_aa) - 2)
         span = f"{aa(ref_aa[i])}{i + 1}" + (f"_{aa(ref_aa[end])}{end + 1}" if end > i else "")
         return ProteinChange(_p(f"{span}delins{new}"), "stop_gained", i + 1)
