@@ -8,14 +8,17 @@ import typer
 
 from whimscreen.errors import WhimscreenError
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="WHIMscreen: genetic testing for WHIM syndrome.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="WHIMscreen: genetic testing for WHIM syndrome."
+)
 
 
 def _register() -> None:
-    from whimscreen.cli import reference, variant
+    from whimscreen.cli import examples, reference, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
+    app.command("examples")(examples.examples)
 
 
 def main() -> None:

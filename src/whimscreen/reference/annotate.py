@@ -34,8 +34,13 @@ class VariantAnnotation:
         v = self.variant
         build = {
             "GRCh38": {"chrom": v.chrom, "pos": v.pos, "ref": v.ref, "alt": v.alt, "hgvs_g": self.hgvs_g},
-            "GRCh37": {"chrom": v.chrom, "pos": to_build(v.pos, "GRCh37"), "ref": v.ref, "alt": v.alt,
-                       "hgvs_g": self.hgvs_g37},
+            "GRCh37": {
+                "chrom": v.chrom,
+                "pos": to_build(v.pos, "GRCh37"),
+                "ref": v.ref,
+                "alt": v.alt,
+                "hgvs_g": self.hgvs_g37,
+            },
         }
         return {
             "gene": "CXCR4",

@@ -1,4 +1,4 @@
-"""Sequence Ontology consequence terms from where an edit falls (regions, splice sites) and its protein effect."""
+"""Sequence Ontology consequence terms from where an edit falls (regions, splice sites)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,24 @@ from whimscreen.reference.variant import Edit
 
 #: most severe first (the Ensembl VEP ordering of these terms)
 SEVERITY = (
-    "splice_acceptor_variant", "splice_donor_variant", "stop_gained", "frameshift_variant", "stop_lost",
-    "start_lost", "inframe_insertion", "inframe_deletion", "missense_variant", "protein_altering_variant",
-    "splice_region_variant", "synonymous_variant", "stop_retained_variant", "5_prime_UTR_variant",
-    "3_prime_UTR_variant", "intron_variant", "upstream_gene_variant", "downstream_gene_variant",
+    "splice_acceptor_variant",
+    "splice_donor_variant",
+    "stop_gained",
+    "frameshift_variant",
+    "stop_lost",
+    "start_lost",
+    "inframe_insertion",
+    "inframe_deletion",
+    "missense_variant",
+    "protein_altering_variant",
+    "splice_region_variant",
+    "synonymous_variant",
+    "stop_retained_variant",
+    "5_prime_UTR_variant",
+    "3_prime_UTR_variant",
+    "intron_variant",
+    "upstream_gene_variant",
+    "downstream_gene_variant",
 )
 SPLICE_SITE = 2  # intronic bases of the canonical donor/acceptor
 SPLICE_REGION_INTRONIC = 8
@@ -63,7 +77,9 @@ def place(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Placement:
             offset = abs(mapper.g_to_c(g).offset)
             if offset <= SPLICE_SITE:
                 canonical = True
-                terms.add("splice_donor_variant" if mapper.g_to_c(g).offset > 0 else "splice_acceptor_variant")
+                terms.add(
+                    "splice_donor_variant" if mapper.g_to_c(g).offset > 0 else "splice_acceptor_variant"
+                )
             elif offset <= SPLICE_REGION_INTRONIC:
                 splice_region = True
             terms.add("intron_variant")

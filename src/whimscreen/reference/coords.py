@@ -121,9 +121,12 @@ class TranscriptMapper:
             # upstream or downstream of the transcript: extrapolate from the nearest end
             five_prime_end = self.tx.end if self._minus else self.tx.start
             upstream = (g > five_prime_end) if self._minus else (g < five_prime_end)
-            return self._n_to_c(1 - abs(g - five_prime_end) if upstream else
-                                self.tx.length + abs(g - (self.tx.start if self._minus else self.tx.end)))
-        for number, (a, b) in enumerate(zip(self.tx.exons, self.tx.exons[1:], strict=False), start=1):
+            return self._n_to_c(
+                1 - abs(g - five_prime_end)
+                if upstream
+                else self.tx.length + abs(g - (self.tx.start if self._minus else self.tx.end))
+            )
+        for a, b in zip(self.tx.exons, self.tx.exons[1:], strict=False):
             lo, hi = (b.end + 1, a.start - 1) if self._minus else (a.end + 1, b.start - 1)
             if lo <= g <= hi:
                 donor = a.start if self._minus else a.end  # last base of the upstream exon
@@ -142,11 +145,17 @@ class TranscriptMapper:
         if c.offset == 0:
             return g
         target = self._downstream(g, c.offset)
-        exon_ends = {self._n_to_g(sum(e.length for e in self.tx.exons[:i + 1])) for i in range(len(self.tx.exons) - 1)}
-        exon_starts = {self._n_to_g(sum(e.length for e in self.tx.exons[:i]) + 1) for i in range(1, len(self.tx.exons))}
+        exon_ends = {
+            self._n_to_g(sum(e.length for e in self.tx.exons[: i + 1])) for i in range(len(self.tx.exons) - 1)
+        }
+        exon_starts = {
+            self._n_to_g(sum(e.length for e in self.tx.exons[:i]) + 1) for i in range(1, len(self.tx.exons))
+        }
         if (c.offset > 0 and g not in exon_ends) or (c.offset < 0 and g not in exon_starts):
-            raise VariantError(f"c.{c} is not an intronic position: c.{CPos(c.base, 0, c.utr3)} is not at an "
-                               f"exon {'end' if c.offset > 0 else 'start'} of {self.tx.accession}")
+            raise VariantError(
+                f"c.{c} is not an intronic position: c.{CPos(c.base, 0, c.utr3)} is not at an "
+                f"exon {'end' if c.offset > 0 else 'start'} of {self.tx.accession}"
+            )
         if self.region(target)[0] != "intron":
             raise VariantError(f"c.{c} runs past the end of its intron in {self.tx.accession}")
         return target

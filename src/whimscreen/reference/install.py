@@ -43,7 +43,7 @@ def _open(fasta: Path) -> pysam.FastaFile:
             return pysam.FastaFile(str(fasta))
         except (OSError, ValueError, pysam.utils.SamtoolsError) as exc2:
             raise ReferenceDataError(
-                f"{fasta}: cannot read as an indexed FASTA (plain, or bgzip-compressed with faidx): {exc2 or exc}"
+                f"{fasta}: cannot read as an indexed FASTA (plain, or bgzip + faidx): {exc2 or exc}"
             ) from exc2
 
 
@@ -57,7 +57,9 @@ def verify(locus: Locus, build: str) -> tuple[str, ...]:
         raise ReferenceDataError(f"coding sequence has {len(cds)} bases, expected {len(candidate)}")
     for i, (got, want) in enumerate(zip(cds, candidate, strict=True), start=1):
         if got != want:
-            raise ReferenceDataError(f"c.{i} is {got} in this genome but {want} in the verified coding sequence")
+            raise ReferenceDataError(
+                f"c.{i} is {got} in this genome but {want} in the verified coding sequence"
+            )
     checks.append("CDS equals the candidate coding sequence (1059 nt)")
     if translate(cds) != sources.protein() + "*":
         raise ReferenceDataError("the coding sequence does not translate to P61073")
@@ -70,7 +72,9 @@ def verify(locus: Locus, build: str) -> tuple[str, ...]:
         want = var.posedit.edit.ref
         got = locus.fetch(from_build(start, build), from_build(end, build))
         if got != want:
-            raise ReferenceDataError(f"ClinVar {anchor.clinvar_id} ({name}): reference is {got}, expected {want}")
+            raise ReferenceDataError(
+                f"ClinVar {anchor.clinvar_id} ({name}): reference is {got}, expected {want}"
+            )
         checks.append(f"ClinVar {anchor.clinvar_id} reference bases ({name})")
     return tuple(checks)
 
@@ -145,7 +149,9 @@ class InstalledLocusProvider(LocusProvider):
         meta = json.loads((_reference_dir(self.home) / f"{build}.json").read_text())
         seq = (_reference_dir(self.home) / f"{build}.locus.txt").read_text().strip()
         if sha256(seq) != meta["sha256"]:
-            raise ReferenceDataError(f"{_reference_dir(self.home)}: installed locus does not match its checksum")
+            raise ReferenceDataError(
+                f"{_reference_dir(self.home)}: installed locus does not match its checksum"
+            )
         info = ReferenceInfo(
             kind="installed",
             description=f"{build} locus {meta['region']} extracted from the lab's genome",

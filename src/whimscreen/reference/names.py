@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from whimscreen.reference.coords import TranscriptMapper, to_build
 from whimscreen.reference.locus import Locus
-from whimscreen.reference.sources import BUILD_ACCESSIONS
 from whimscreen.reference.sequence import revcomp
+from whimscreen.reference.sources import BUILD_ACCESSIONS
 from whimscreen.reference.variant import Edit, shift
 
 
@@ -53,7 +53,9 @@ def c_name(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> str:
             body = f"{span(*dup)}dup"
         else:
             left, right = c(edit.start - 1), c(edit.start)
-            body = f"{right}_{left}ins{orient(edit.inserted)}" if minus else f"{left}_{right}ins{edit.inserted}"
+            body = (
+                f"{right}_{left}ins{orient(edit.inserted)}" if minus else f"{left}_{right}ins{edit.inserted}"
+            )
     return f"{mapper.tx.accession}:c.{body}"
 
 

@@ -28,7 +28,7 @@ from whimscreen.reference.transcripts import MANE, by_accession
 from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, to_vcf
 
 _VCF = re.compile(r"^(?:chr)?2[:\-](\d+)[:\-]([ACGTacgt]+)[:\-]([ACGTacgt]+)$")
-_BUILD_OF = {acc.split(".")[0]: (acc, build) for build, acc in BUILD_ACCESSIONS.items()}
+_BUILD_OF = {acc: build for build, acc in BUILD_ACCESSIONS.items()}
 
 
 @cache
@@ -55,15 +55,16 @@ def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVari
     if var.type == "c":
         tx = by_accession(ac)
         if tx is None:
-            raise UnsupportedTranscriptError(f"{text}: {ac} is not a CXCR4 transcript (use NM_003467 or NM_001008540)")
+            raise UnsupportedTranscriptError(
+                f"{text}: {ac} is not a CXCR4 transcript (use NM_003467 or NM_001008540)"
+            )
         mapper = TranscriptMapper(tx)
         to_g = lambda p: mapper.c_to_g(_cpos(p, text))  # noqa: E731
         minus = tx.strand == "-"
     elif var.type == "g":
-        known = _BUILD_OF.get(ac.split(".")[0])
-        if known is None or known[0] != ac:
+        g_build = _BUILD_OF.get(ac)
+        if g_build is None:
             raise UnsupportedTranscriptError(f"{text}: {ac} is not chromosome 2 of GRCh38 or GRCh37")
-        g_build = known[1]
         to_g = lambda p: from_build(p.base, g_build)  # noqa: E731
         minus = False
     else:
@@ -94,7 +95,7 @@ def _to_genomic(locus: Locus, var, to_g, minus: bool, text: str) -> GenomicVaria
     stated = getattr(edit, "ref", None) or ""
     if stated and not stated.isdigit() and strand(plus_ref) != stated.upper():
         raise ReferenceMismatchError(
-            f"{text}: the stated reference {stated} does not match the reference sequence ({strand(plus_ref)})"
+            f"{text}: the stated reference {stated} does not match the reference ({strand(plus_ref)})"
         )
     alt = (getattr(edit, "alt", None) or "").upper()
     if edit.type == "ins":

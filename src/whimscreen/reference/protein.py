@@ -31,7 +31,9 @@ def spliced(locus: Locus, mapper: TranscriptMapper) -> tuple[str, list[int]]:
         lo, hi = exon.start - locus.start, exon.end - locus.start
         idx = list(range(hi, lo - 1, -1)) if mapper.tx.strand == "-" else list(range(lo, hi + 1))
         index += idx
-        seq.append(revcomp(locus.sequence[lo : hi + 1]) if mapper.tx.strand == "-" else locus.sequence[lo : hi + 1])
+        seq.append(
+            revcomp(locus.sequence[lo : hi + 1]) if mapper.tx.strand == "-" else locus.sequence[lo : hi + 1]
+        )
     return "".join(seq), index
 
 
@@ -80,9 +82,10 @@ def protein_change(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Protei
     if alt_aa == ref_aa:
         if b > ce - 3:
             return ProteinChange(_p(f"*{len(ref_aa)}="), "stop_retained_variant", len(ref_aa))
-        return ProteinChange(_p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant",
-                             first_codon)
-    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a))
+        return ProteinChange(
+            _p(f"{three_letter(ref_aa[first_codon - 1])}{first_codon}="), "synonymous_variant", first_codon
+        )
+    return _compare(ref_aa, alt_aa, delta=len(ins) - (b - a), deleted=b - a)
 
 
 def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
@@ -91,7 +94,7 @@ def _fs(ref_aa: str, alt_aa: str, i: int, consequence: str) -> ProteinChange:
     return ProteinChange(_p(name), consequence, i + 1)
 
 
-def _compare(ref_aa: str, alt_aa: str, delta: int) -> ProteinChange:
+def _compare(ref_aa: str, alt_aa: str, delta: int, deleted: int) -> ProteinChange:
     """Name the difference of two proteins (``*``-terminated when a stop was reached); ``delta`` in nt."""
     i = 0
     while i < min(len(ref_aa), len(alt_aa)) and ref_aa[i] == alt_aa[i]:
@@ -116,9 +119,15 @@ def _compare(ref_aa: str, alt_aa: str, delta: int) -> ProteinChange:
     if not in_frame:
         return _fs(ref_aa, alt_aa, i, "frameshift_variant")
     if alt_aa.endswith("*") and len(alt_aa) < len(ref_aa) + delta // 3:
-        stop = len(alt_aa) - 1  # an in-frame change creating a premature stop
-        name = f"{aa(ref_aa[i])}{i + 1}_{aa(ref_aa[stop])}{stop + 1}delins{aa(alt_aa[i:])}"
-        return ProteinChange(_p(name), "stop_gained", i + 1)
+        # an in-frame change creating a premature stop: name the residues up to the new stop
+        new = aa(alt_aa[i:])
+        if deleted == 0:
+            return ProteinChange(
+                _p(f"{aa(ref_aa[i - 1])}{i}_{aa(ref_aa[i])}{i + 1}ins{new}"), "stop_gained", i + 1
+            )
+        end = min(len(alt_aa) - 1, len(ref_aa) - 2)
+        span = f"{aa(ref_aa[i])}{i + 1}" + (f"_{aa(ref_aa[end])}{end + 1}" if end > i else "")
+        return ProteinChange(_p(f"{span}delins{new}"), "stop_gained", i + 1)
     return _fs(ref_aa, alt_aa, i, "stop_lost")  # the stop was removed and the frame reads on
 
 
@@ -141,6 +150,11 @@ def _inframe(ref_aa: str, i: int, ref_part: str, alt_part: str) -> ProteinChange
         return ProteinChange(_p(f"{rng(i, last)}del"), "inframe_deletion", i + 1)
     if len(ref_part) == len(alt_part) == 1:
         return ProteinChange(_p(f"{res(i)}{aa(alt_part)}"), "missense_variant", i + 1)
-    kind = ("inframe_insertion" if len(alt_part) > len(ref_part) else
-            "inframe_deletion" if len(alt_part) < len(ref_part) else "missense_variant")
+    kind = (
+        "inframe_insertion"
+        if len(alt_part) > len(ref_part)
+        else "inframe_deletion"
+        if len(alt_part) < len(ref_part)
+        else "missense_variant"
+    )
     return ProteinChange(_p(f"{rng(i, last)}delins{aa(alt_part)}"), kind, i + 1)

@@ -68,7 +68,9 @@ def edit_from_vcf(locus: Locus, pos: int, ref: str, alt: str, where: str = "") -
         raise OutOfLocusError(f"{where}: outside the CXCR4 locus chr2:{locus.start}-{locus.end} (GRCh38)")
     actual = locus.fetch(pos, pos + len(ref) - 1)
     if actual != ref:
-        raise ReferenceMismatchError(f"{where}: REF {ref} does not match the reference ({actual}) at chr2:{pos}")
+        raise ReferenceMismatchError(
+            f"{where}: REF {ref} does not match the reference ({actual}) at chr2:{pos}"
+        )
     # trim shared suffix, then shared prefix
     while ref and alt and ref[-1] == alt[-1]:
         ref, alt = ref[:-1], alt[:-1]

@@ -1,0 +1,28 @@
+"""Helpers shared by CLI commands: the active locus, JSON output."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from whimscreen.reference import Locus, get_locus
+from whimscreen.settings import get_settings
+
+BuildOption = typer.Option("GRCh38", "--build", help="Genome build: GRCh38 or GRCh37.")
+
+
+def active_locus() -> Locus:
+    return get_locus(get_settings().home)
+
+
+def check_build(build: str) -> str:
+    from whimscreen.errors import VariantError
+
+    if build not in ("GRCh38", "GRCh37"):
+        raise VariantError(f"unknown build {build!r} (use GRCh38 or GRCh37)")
+    return build
+
+
+def print_json(data: dict) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
