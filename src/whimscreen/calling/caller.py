@@ -67,8 +67,16 @@ def _strand_filter(alt_fr: tuple[int, int], ref_fr: tuple[int, int], params: Cal
     return minor < params.strand_max_fraction and ref_balanced and ref > 0
 
 
-def _make_call(locus: Locus, build_offset: int, v: GenomicVariant, alt_fr, ref_fr, depth: int,
-               params: CallerParameters, evidence: dict) -> VariantCall | None:
+def _make_call(
+    locus: Locus,
+    build_offset: int,
+    v: GenomicVariant,
+    alt_fr,
+    ref_fr,
+    depth: int,
+    params: CallerParameters,
+    evidence: dict,
+) -> VariantCall | None:
     alt = sum(alt_fr)
     if alt < params.min_alt_reads or depth <= 0 or alt / depth < params.min_af:
         return None
@@ -80,13 +88,32 @@ def _make_call(locus: Locus, build_offset: int, v: GenomicVariant, alt_fr, ref_f
         filters.append("LowGQ")
     if _strand_filter(alt_fr, ref_fr, params):
         filters.append("StrandBias")
-    ev = evidence | {"alt_forward": alt_fr[0], "alt_reverse": alt_fr[1], "ref_forward": ref_fr[0],
-                     "ref_reverse": ref_fr[1]}
-    return VariantCall("chr2", v.pos + build_offset, v.ref, v.alt, gt, gq, depth, depth - alt, alt,
-                       alt / depth, tuple(filters), mosaic, ev)
+    ev = evidence | {
+        "alt_forward": alt_fr[0],
+        "alt_reverse": alt_fr[1],
+        "ref_forward": ref_fr[0],
+        "ref_reverse": ref_fr[1],
+    }
+    return VariantCall(
+        "chr2",
+        v.pos + build_offset,
+        v.ref,
+        v.alt,
+        gt,
+        gq,
+        depth,
+        depth - alt,
+        alt,
+        alt / depth,
+        tuple(filters),
+        mosaic,
+        ev,
+    )
 
 
-def snv_calls(locus: Locus, counts: Counts, params: CallerParameters, build_offset: int = 0) -> list[VariantCall]:
+def snv_calls(
+    locus: Locus, counts: Counts, params: CallerParameters, build_offset: int = 0
+) -> list[VariantCall]:
     bases = counts.bases
     per_allele = bases.sum(axis=2)  # (n, 4)
     depth = per_allele.sum(axis=1) + counts.deletions
@@ -109,7 +136,9 @@ def snv_calls(locus: Locus, counts: Counts, params: CallerParameters, build_offs
     return calls
 
 
-def indel_calls(locus: Locus, counts: Counts, params: CallerParameters, build_offset: int = 0) -> list[VariantCall]:
+def indel_calls(
+    locus: Locus, counts: Counts, params: CallerParameters, build_offset: int = 0
+) -> list[VariantCall]:
     by_variant: dict[GenomicVariant, list[int]] = {}
     for (v, strand), n in counts.indels.items():
         by_variant.setdefault(v, [0, 0])[strand] += n
@@ -134,7 +163,9 @@ def indel_calls(locus: Locus, counts: Counts, params: CallerParameters, build_of
     return calls
 
 
-def call_variants(locus: Locus, counts: Counts, params: CallerParameters, build: str = "GRCh38") -> list[VariantCall]:
+def call_variants(
+    locus: Locus, counts: Counts, params: CallerParameters, build: str = "GRCh38"
+) -> list[VariantCall]:
     offset = locus.to_build(locus.start, build) - locus.start
     calls = snv_calls(locus, counts, params, offset) + indel_calls(locus, counts, params, offset)
     return sorted(calls, key=lambda c: (c.pos, c.ref, c.alt))

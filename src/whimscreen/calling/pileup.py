@@ -53,7 +53,9 @@ class Pileup:
     def __init__(self, locus: Locus, min_bq: int = 20, min_mq: int = 20, primers: list[tuple[int, int]] = ()):
         self.locus, self.min_bq, self.min_mq = locus, min_bq, min_mq
         n = len(locus.sequence)
-        self.counts = Counts(np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter())
+        self.counts = Counts(
+            np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
+        )
         self._primers = sorted(primers)  # locus-index half-open intervals
         self._primer_starts = [a for a, _ in self._primers]
         self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
@@ -145,7 +147,7 @@ class Pileup:
             step = np.ones(total, np.int64)
             heads = np.cumsum(length)[:-1]
             step[0] = 0
-            step[heads] = (off[1:] - (off[:-1] + length[:-1] - 1))
+            step[heads] = off[1:] - (off[:-1] + length[:-1] - 1)
             qidx = np.cumsum(step) + off[0]
             rstep = np.ones(total, np.int64)
             rstep[0] = 0
@@ -157,7 +159,9 @@ class Pileup:
             st = np.repeat(strand, length)
             good = (code < 4) & (qual >= self.min_bq)
             n = len(c.low_quality)
-            c.bases += np.bincount(ridx[good] * 8 + code[good] * 2 + st[good], minlength=n * 8).reshape(n, 4, 2)
+            c.bases += np.bincount(ridx[good] * 8 + code[good] * 2 + st[good], minlength=n * 8).reshape(
+                n, 4, 2
+            )
             c.low_quality += np.bincount(ridx[~good], minlength=n)
         if self._dels:
             for a, k in self._dels:

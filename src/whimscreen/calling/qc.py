@@ -35,8 +35,14 @@ def coverage_qc(locus: Locus, depth: np.ndarray, min_depth: int, min_bq: int, bu
     return _qc(locus, positions, low, min_depth, min_bq, build, float(d.mean()), int(d.min()), None)
 
 
-def unknown_coverage_qc(locus: Locus, min_depth: int, min_bq: int, build: str, reason: str = NO_COVERAGE_REASON,
-                        low: list[int] | None = None) -> CoverageQC:
+def unknown_coverage_qc(
+    locus: Locus,
+    min_depth: int,
+    min_bq: int,
+    build: str,
+    reason: str = NO_COVERAGE_REASON,
+    low: list[int] | None = None,
+) -> CoverageQC:
     """Coverage not measured (``low`` None: every base unknown) or measured from gVCF blocks (``low``)."""
     positions = np.asarray(reportable_positions())
     low = [int(p) for p in positions] if low is None else low
@@ -50,7 +56,9 @@ def _qc(locus, positions, low, min_depth, min_bq, build, mean, minimum, reason) 
         min_depth=min_depth,
         min_base_quality=min_bq,
         reportable_bases=len(positions),
-        covered_bases=None if reason and not mean and len(low) == len(positions) else len(positions) - len(low),
+        covered_bases=None
+        if reason and not mean and len(low) == len(positions)
+        else len(positions) - len(low),
         uncovered=tuple(uncovered),
         uncovered_build=tuple(on_build),
         fully_covered=not low and reason is None,

@@ -74,5 +74,7 @@ def read_pairs(path1: Path, path2: Path | None) -> Iterator[tuple[Record, Record
         n += 1
         if a is sentinel or b is sentinel:
             short = path1 if a is sentinel else path2
-            raise InputFileError(f"{short}: ends at record {n - 1} while its mate file goes on (truncated pair)")
+            raise InputFileError(
+                f"{short}: ends at record {n - 1} while its mate file goes on (truncated pair)"
+            )
         yield a, b

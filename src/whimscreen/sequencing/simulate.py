@@ -55,7 +55,9 @@ class Layout:
         return out
 
 
-def amplicon_layout(length: int = 280, primer: int = 20, overlap: int = 30, dropout: tuple[int, ...] = ()) -> Layout:
+def amplicon_layout(
+    length: int = 280, primer: int = 20, overlap: int = 30, dropout: tuple[int, ...] = ()
+) -> Layout:
     """Amplicons tiling the reportable range so every reportable base lies inside some insert."""
     amplicons: list[tuple[int, int]] = []
     insert = length - 2 * primer
@@ -236,8 +238,14 @@ def read_truth_vcf(path: Path) -> list[TruthVariant]:
     return out
 
 
-def random_truth(locus: Locus, n: int, seed: int = 7, afs: tuple[float, ...] = (0.5, 1.0), spacing: int = 60,
-                 max_indel: int = 30) -> list[TruthVariant]:
+def random_truth(
+    locus: Locus,
+    n: int,
+    seed: int = 7,
+    afs: tuple[float, ...] = (0.5, 1.0),
+    spacing: int = 60,
+    max_indel: int = 30,
+) -> list[TruthVariant]:
     """``n`` random variants in the reportable range, spaced ``spacing`` apart: a third SNVs, a third
     deletions and a third insertions (half of them duplications of the following bases, i.e. repeats),
     1..``max_indel`` bp, allele fractions cycling through ``afs``."""
