@@ -10,7 +10,7 @@ the Phred-scaled likelihood ratio of the observed fraction against sequencing er
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,8 @@ class CallerParameters:
     strand_min_alt: int = 8  # strand bias tested from this many alternate reads
     strand_max_fraction: float = 0.05  # alt reads on the minor strand below this fraction: StrandBias
     strand_ref_balance: float = 0.2  # ... while the reference reads are at least this balanced
+    near_indel_window: int = 5  # bases around an indel (and its repeat) where NearIndel applies
+    near_indel_ratio: float = 5.0  # ... when the indel has at least this many times the SNV's reads
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -167,5 +169,18 @@ def call_variants(
     locus: Locus, counts: Counts, params: CallerParameters, build: str = "GRCh38"
 ) -> list[VariantCall]:
     offset = locus.to_build(locus.start, build) - locus.start
-    calls = snv_calls(locus, counts, params, offset) + indel_calls(locus, counts, params, offset)
-    return sorted(calls, key=lambda c: (c.pos, c.ref, c.alt))
+    indels = indel_calls(locus, counts, params, offset)
+    snvs = [_near_indel(c, indels, params) for c in snv_calls(locus, counts, params, offset)]
+    return sorted(snvs + indels, key=lambda c: (c.pos, c.ref, c.alt))
+
+
+def _near_indel(snv: VariantCall, indels: list[VariantCall], params: CallerParameters) -> VariantCall:
+    """Flag (never drop) a low-fraction SNV lying in or next to an indel with far more support."""
+    if snv.af is None or snv.af >= params.mosaic_max_af:
+        return snv
+    for ind in indels:
+        a, b = ind.evidence["repeat_span"]  # GRCh38; only its length is used (same offset on both builds)
+        lo, hi = ind.pos - params.near_indel_window, ind.pos + (b - a) + params.near_indel_window
+        if lo <= snv.pos <= hi and ind.alt_depth >= params.near_indel_ratio * snv.alt_depth:
+            return replace(snv, filters=(*snv.filters, "NearIndel"))
+    return snv

@@ -272,3 +272,41 @@ def random_truth(
         nv = normalize(locus, v)
         out.append(TruthVariant(nv.pos, nv.ref, nv.alt, af))
     return out
+
+
+def write_bam(locus: Locus, fastq: tuple[Path, ...], path: Path, build: str = "GRCh38", contig: str = "chr2",
+              duplicate_every: int = 0) -> Path:
+    """Align simulated FASTQ to the locus and write a sorted, indexed BAM whose header looks like a whole
+    genome on ``build`` (chr2 of its real length, named ``contig``); every ``duplicate_every``-th read is
+    flagged duplicate (for tests of the duplicate filter)."""
+    import pysam
+
+    from whimscreen.reference.install import CHR2_LENGTH
+    from whimscreen.sequencing.align import align_records
+    from whimscreen.sequencing.fastq import read_pairs
+
+    offset = locus.to_build(locus.start, build) - 1
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
+              "SQ": [{"SN": "1", "LN": 248_956_422}, {"SN": contig, "LN": CHR2_LENGTH[build]}]}
+    unsorted = Path(str(path) + ".unsorted.bam")
+    with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
+        pairs = read_pairs(fastq[0], fastq[1] if len(fastq) > 1 else None)
+        for n, (read, _lo, _hi) in enumerate(align_records(locus, pairs)):
+            seg = pysam.AlignedSegment(out.header)
+            seg.query_name = f"r{n // 2 if read.mate else n}"
+            seg.query_sequence = read.seq
+            seg.query_qualities = pysam.qualitystring_to_array("".join(chr(q + 33) for q in read.qual))
+            seg.reference_id, seg.reference_start = 1, read.ref0 + offset
+            seg.cigartuples = read.cigar
+            seg.mapping_quality = read.mapq
+            flag = 0x10 if read.reverse else 0
+            if read.mate:
+                flag |= 0x1 | (0x40 if read.mate == 1 else 0x80)
+            if duplicate_every and n % duplicate_every == 0:
+                flag |= 0x400
+            seg.flag = flag
+            out.write(seg)
+    pysam.sort("-o", str(path), str(unsorted))
+    unsorted.unlink()
+    pysam.index(str(path))
+    return Path(path)
