@@ -54,8 +54,15 @@ def test_long_indels_in_repeats_are_left_normalized(tmp_path, locus):
     p = 136115100
     dup = TruthVariant(p, locus.base(p), locus.base(p) + locus.fetch(p + 1, p + 30), 0.5)
     q = 136115500
-    run = simulate(locus, [dup, TruthVariant(q, locus.fetch(q, q + 12), locus.base(q), 0.5)],
-                   amplicon_layout(), 150, tmp_path / "d", seed=9, paired=False)
+    run = simulate(
+        locus,
+        [dup, TruthVariant(q, locus.fetch(q, q + 12), locus.base(q), 0.5)],
+        amplicon_layout(),
+        150,
+        tmp_path / "d",
+        seed=9,
+        paired=False,
+    )
     truth_norm = {(t.pos, t.ref, t.alt) for t in _read_truth(run)}
     calls = _keyed(analyze_paths(list(run.fastq), "D1", None, locus))
     assert truth_norm <= {k for k, c in calls.items() if c.passed}

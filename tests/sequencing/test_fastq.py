@@ -51,3 +51,14 @@ def test_mate_files_of_different_lengths_are_refused(tmp_path):
     b.write_text(GOOD.split("@r2")[0])
     with pytest.raises(InputFileError, match="truncated pair"):
         list(read_pairs(a, b))
+
+
+def test_qualities_reach_the_caller_as_phred_values(locus):
+    import mappy
+
+    from whimscreen.sequencing.align import align_pair, aligner
+
+    seq = locus.fetch(136114900, 136115049)
+    qual = "".join(chr(33 + (i % 40)) for i in range(len(seq)))
+    [(read, _lo, _hi)] = align_pair(aligner(locus), mappy.ThreadBuffer(), ("r", seq, qual), None)
+    assert list(read.qual) == [i % 40 for i in range(len(seq))]

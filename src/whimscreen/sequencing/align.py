@@ -15,7 +15,7 @@ from whimscreen.reference.sequence import revcomp
 from whimscreen.sequencing.fastq import Record
 from whimscreen.sequencing.reads import AlignedRead
 
-_PHRED = bytes(range(256))[33:] + bytes(33)  # text quality -> Phred values via bytes.translate
+_PHRED = bytes(33) + bytes(range(223))  # Phred+33 text -> Phred values via bytes.translate
 
 
 def aligner(locus: Locus) -> mappy.Aligner:

@@ -274,8 +274,14 @@ def random_truth(
     return out
 
 
-def write_bam(locus: Locus, fastq: tuple[Path, ...], path: Path, build: str = "GRCh38", contig: str = "chr2",
-              duplicate_every: int = 0) -> Path:
+def write_bam(
+    locus: Locus,
+    fastq: tuple[Path, ...],
+    path: Path,
+    build: str = "GRCh38",
+    contig: str = "chr2",
+    duplicate_every: int = 0,
+) -> Path:
     """Align simulated FASTQ to the locus and write a sorted, indexed BAM whose header looks like a whole
     genome on ``build`` (chr2 of its real length, named ``contig``); every ``duplicate_every``-th read is
     flagged duplicate (for tests of the duplicate filter)."""
@@ -286,8 +292,10 @@ def write_bam(locus: Locus, fastq: tuple[Path, ...], path: Path, build: str = "G
     from whimscreen.sequencing.fastq import read_pairs
 
     offset = locus.to_build(locus.start, build) - 1
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"},
-              "SQ": [{"SN": "1", "LN": 248_956_422}, {"SN": contig, "LN": CHR2_LENGTH[build]}]}
+    header = {
+        "HD": {"VN": "1.6", "SO": "coordinate"},
+        "SQ": [{"SN": "1", "LN": 248_956_422}, {"SN": contig, "LN": CHR2_LENGTH[build]}],
+    }
     unsorted = Path(str(path) + ".unsorted.bam")
     with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
         pairs = read_pairs(fastq[0], fastq[1] if len(fastq) > 1 else None)

@@ -77,12 +77,10 @@ def _sample(path: Path, vcf: VCF, name: str | None) -> int:
 
 def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
     try:
-        if contig is not None:
-            try:
-                yield from vcf(f"{contig}:{start}-{end}")
-                return
-            except (OSError, ValueError):
-                pass  # no index: scan the whole file
+        indexed = any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
+        if contig is not None and indexed:
+            yield from vcf(f"{contig}:{start}-{end}")
+            return
         for rec in vcf:
             if rec.CHROM in ("chr2", "2", "NC_000002.12", "NC_000002.11") and start <= rec.POS <= end:
                 yield rec
