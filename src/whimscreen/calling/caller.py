@@ -154,9 +154,9 @@ def indel_calls(
         b = right.start + len(right.deleted)  # first base after the event, shifted fully right
         if b >= len(locus.sequence):
             continue
-        depth = max(counts.spanning(a, b), sum(alt_fr))
-        ref_fr = counts.bases[b].sum(axis=0)
-        ref_fr = (max(0, int(ref_fr[0]) - alt_fr[0]), max(0, int(ref_fr[1]) - alt_fr[1]))
+        fwd, rev = counts.spanning(a, b)
+        depth = max(fwd + rev, sum(alt_fr))
+        ref_fr = (max(0, fwd - alt_fr[0]), max(0, rev - alt_fr[1]))  # reference reads spanning the event
         kind = "deletion" if len(v.ref) > len(v.alt) else "insertion"
         ev = {"type": kind, "length": abs(len(v.ref) - len(v.alt)), "repeat_span": [v.pos, locus.start + b]}
         call = _make_call(locus, build_offset, v, tuple(alt_fr), ref_fr, depth, params, ev)

@@ -37,6 +37,7 @@ class Counts:
     indel_quality: dict = field(default_factory=dict)  # GenomicVariant -> sum of flanking base quality
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span starts
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span ends (exclusive)
+    strands: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 forward, 1 reverse
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
 
@@ -44,9 +45,11 @@ class Counts:
         """Informative depth per base: high-quality bases plus deletions."""
         return self.bases.sum(axis=(1, 2)) + self.deletions
 
-    def spanning(self, a: int, b: int) -> int:
-        """Reads whose counted span covers locus indices a..b (inclusive)."""
-        return int(np.count_nonzero((self.starts <= a) & (self.ends > b)))
+    def spanning(self, a: int, b: int) -> tuple[int, int]:
+        """(forward, reverse) reads whose counted span covers locus indices a..b (inclusive)."""
+        inside = (self.starts <= a) & (self.ends > b)
+        reverse = int(np.count_nonzero(inside & (self.strands == 1)))
+        return int(np.count_nonzero(inside)) - reverse, reverse
 
 
 class Pileup:
@@ -120,7 +123,7 @@ class Pileup:
         self._seqs.append(seq.encode() if isinstance(seq, str) else seq)
         self._quals.append(bytes(qual))
         self._offset += len(seq)
-        self._spans.append((lo, hi))
+        self._spans.append((lo, hi, strand))
         self.counts.reads_used += 1
         if len(self._spans) >= _BATCH:
             self.flush()
@@ -170,6 +173,7 @@ class Pileup:
             spans = np.asarray(self._spans, np.int64)
             c.starts = np.concatenate([c.starts, spans[:, 0]])
             c.ends = np.concatenate([c.ends, spans[:, 1]])
+            c.strands = np.concatenate([c.strands, spans[:, 2]])
         self._blocks, self._dels, self._seqs, self._quals, self._spans = [], [], [], [], []
         self._offset = 0
 
