@@ -41,8 +41,9 @@ def test_analyze_fastq_writes_schema_valid_json(tmp_path, fastq, home):
 
 
 def _truncated_gz(path, src):
-    data = gzip.open(src, "rb").read()
-    path.write_bytes(gzip.compress(data)[: len(gzip.compress(data)) // 2])
+    with gzip.open(src, "rb") as fh:
+        packed = gzip.compress(fh.read())
+    path.write_bytes(packed[: len(packed) // 2])
     return path
 
 

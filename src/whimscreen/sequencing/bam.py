@@ -55,7 +55,7 @@ def build_from_header(path: Path, lengths: dict[str, int]) -> tuple[str, str]:
 def open_alignments(path: Path, kind: str, reference_fasta: Path | None = None) -> pysam.AlignmentFile:
     if kind == "cram" and reference_fasta is None:
         raise InputFileError(
-            f"{path}: CRAM decoding needs the genome FASTA the file was written against: pass --reference-fasta"
+            f"{path}: CRAM decoding needs the genome FASTA the file was written with: pass --reference-fasta"
         )
     try:
         af = pysam.AlignmentFile(
