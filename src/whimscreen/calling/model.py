@@ -24,6 +24,7 @@ FILTER_DESCRIPTIONS = {
     "StrandBias": "Alternate allele seen (almost) only on one strand while the reference is on both",
     "LowBaseQuality": "Mean base quality of the alternate allele below the minimum",
     "LowMappingQuality": "Mean mapping quality of the alternate-allele reads below the minimum",
+    "NearIndel": "Low-fraction SNV inside a much better supported indel: likely reads misaligned at its edge",
     "LowAF": "Allele fraction below the mosaic band at this depth: reported for review, not a call",
     "NotInReference": "Reference allele could not be confirmed against the locus",
 }

@@ -14,11 +14,12 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import examples, reference, variant
+    from whimscreen.cli import analyze, examples, reference, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
     app.command("examples")(examples.examples)
+    app.command("analyze")(analyze.analyze)
 
 
 def main() -> None:

@@ -1,0 +1,17 @@
+"""Every bench in one command: ``python bench/run.py [--quick]``; each module writes its table to docs/."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BENCHES = ["ngs"]  # other benches join by adding their module name (a main(quick) -> str function)
+
+if __name__ == "__main__":
+    quick = "--quick" in sys.argv
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    for name in only or BENCHES:
+        print(importlib.import_module(name).main(quick=quick))

@@ -1,0 +1,182 @@
+"""Per-base allele counts over the locus from aligned reads, counted straight from CIGARs.
+
+Reads arrive as ``AlignedRead`` (locus-indexed, reference orientation).  Aligned blocks are buffered and
+counted in vectorized batches: base x strand counts at base quality >= ``min_bq``, deletion coverage,
+spans, and indel events keyed by their left-normalized form (so the same indel placed differently by the
+aligner in a repeat counts once).  Reads below ``min_mq`` are skipped; with primer intervals, the bases of
+a read lying in the primer it starts or ends in are not counted.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.variant import Edit, GenomicVariant, to_vcf
+from whimscreen.sequencing.reads import AlignedRead
+
+_CODE = np.full(256, 4, dtype=np.int64)
+for _i, _b in enumerate(b"ACGT"):
+    _CODE[_b] = _i
+_M_OPS = (0, 7, 8)  # M, =, X
+_BATCH = 20_000
+
+
+@dataclass
+class Counts:
+    """The accumulated pileup (locus index 0..n-1)."""
+
+    bases: np.ndarray  # (n, 4, 2): A C G T x forward/reverse, base quality >= min_bq
+    low_quality: np.ndarray  # (n,) bases below min_bq (not counted in ``bases``)
+    deletions: np.ndarray  # (n,) reads with a deletion over the base
+    indels: Counter  # (GenomicVariant, strand) -> reads
+    indel_quality: dict = field(default_factory=dict)  # GenomicVariant -> sum of flanking base quality
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span starts
+    ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span ends (exclusive)
+    strands: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 forward, 1 reverse
+    reads_used: int = 0
+    reads_skipped: Counter = field(default_factory=Counter)
+
+    def depth(self) -> np.ndarray:
+        """Informative depth per base: high-quality bases plus deletions."""
+        return self.bases.sum(axis=(1, 2)) + self.deletions
+
+    def spanning(self, a: int, b: int) -> tuple[int, int]:
+        """(forward, reverse) reads whose counted span covers locus indices a..b (inclusive)."""
+        inside = (self.starts <= a) & (self.ends > b)
+        reverse = int(np.count_nonzero(inside & (self.strands == 1)))
+        return int(np.count_nonzero(inside)) - reverse, reverse
+
+
+class Pileup:
+    def __init__(self, locus: Locus, min_bq: int = 20, min_mq: int = 20, primers: list[tuple[int, int]] = ()):
+        self.locus, self.min_bq, self.min_mq = locus, min_bq, min_mq
+        n = len(locus.sequence)
+        self.counts = Counts(
+            np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
+        )
+        self._primers = sorted(primers)  # locus-index half-open intervals
+        self._primer_starts = [a for a, _ in self._primers]
+        self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
+        self._dels: list[tuple[int, int]] = []
+        self._seqs: list[bytes] = []
+        self._quals: list[bytes] = []
+        self._offset = 0
+        self._spans: list[tuple[int, int]] = []
+        self._norm: dict[tuple[int, int, str], GenomicVariant] = {}
+
+    def _primer_at(self, pos: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self._primer_starts, pos) - 1
+        while i >= 0 and self._primers[i][1] > pos - 200:
+            a, b = self._primers[i]
+            if a <= pos < b:
+                return a, b
+            i -= 1
+        return None
+
+    def add(self, read: AlignedRead, lo: int = 0, hi: int | None = None) -> None:
+        """Count one read's bases at locus indices within [lo, hi)."""
+        if read.mapq < self.min_mq:
+            self.counts.reads_skipped["mapping_quality"] += 1
+            return
+        end = read.ref0 + sum(n for op, n in read.cigar if op in (0, 2, 3, 7, 8))
+        hi = end if hi is None else min(hi, end)
+        lo = max(lo, read.ref0)
+        if self._primers:
+            first, last = self._primer_at(read.ref0), self._primer_at(end - 1)
+            if first:
+                lo = max(lo, first[1])
+            if last:
+                hi = min(hi, last[0])
+        if hi <= lo:
+            self.counts.reads_skipped["no_bases_left"] += 1
+            return
+        self._count(read, lo, hi)
+
+    def _count(self, read: AlignedRead, lo: int, hi: int) -> None:
+        strand = 1 if read.reverse else 0
+        r, q, base_off = read.ref0, 0, self._offset
+        seq, qual = read.seq, read.qual
+        for op, n in read.cigar:
+            if op in _M_OPS:
+                a, b = max(r, lo), min(r + n, hi)
+                if a < b:
+                    self._blocks.append((a, base_off + q + a - r, b - a, strand))
+                r, q = r + n, q + n
+            elif op == 1:  # insertion before locus index r
+                if lo < r < hi and 0 < q < len(seq):
+                    self._indel(r, 0, seq[q : q + n], strand, qual[q - 1] + qual[min(q + n, len(qual) - 1)])
+                q += n
+            elif op in (2, 3):
+                a, b = max(r, lo), min(r + n, hi)
+                if op == 2 and a < b:
+                    self._dels.append((a, b - a))
+                    if lo <= r and r + n <= hi and q > 0:
+                        self._indel(r, n, "", strand, qual[q - 1] + qual[min(q, len(qual) - 1)])
+                r += n
+            elif op == 4:
+                q += n
+        self._seqs.append(seq.encode() if isinstance(seq, str) else seq)
+        self._quals.append(bytes(qual))
+        self._offset += len(seq)
+        self._spans.append((lo, hi, strand))
+        self.counts.reads_used += 1
+        if len(self._spans) >= _BATCH:
+            self.flush()
+
+    def _indel(self, r: int, n_del: int, inserted: str, strand: int, flank_q: int) -> None:
+        if r == 0:
+            return
+        key = (r, n_del, inserted)
+        v = self._norm.get(key)
+        if v is None:
+            deleted = self.locus.sequence[r : r + n_del]
+            if inserted and set(inserted) - set("ACGT"):
+                return
+            v = self._norm[key] = to_vcf(self.locus, Edit(r, deleted, inserted))
+        self.counts.indels[(v, strand)] += 1
+        self.counts.indel_quality[v] = self.counts.indel_quality.get(v, 0) + flank_q / 2
+
+    def flush(self) -> None:
+        c = self.counts
+        if self._blocks:
+            blocks = np.asarray(self._blocks, dtype=np.int64)
+            ref0, off, length, strand = blocks.T
+            total = int(length.sum())
+            step = np.ones(total, np.int64)
+            heads = np.cumsum(length)[:-1]
+            step[0] = 0
+            step[heads] = off[1:] - (off[:-1] + length[:-1] - 1)
+            qidx = np.cumsum(step) + off[0]
+            rstep = np.ones(total, np.int64)
+            rstep[0] = 0
+            rstep[heads] = ref0[1:] - (ref0[:-1] + length[:-1] - 1)
+            ridx = np.cumsum(rstep) + ref0[0]
+            seq = np.frombuffer(b"".join(self._seqs), np.uint8)[qidx]
+            qual = np.frombuffer(b"".join(self._quals), np.uint8)[qidx]
+            code = _CODE[seq]
+            st = np.repeat(strand, length)
+            good = (code < 4) & (qual >= self.min_bq)
+            n = len(c.low_quality)
+            c.bases += np.bincount(ridx[good] * 8 + code[good] * 2 + st[good], minlength=n * 8).reshape(
+                n, 4, 2
+            )
+            c.low_quality += np.bincount(ridx[~good], minlength=n)
+        if self._dels:
+            for a, k in self._dels:
+                c.deletions[a : a + k] += 1
+        if self._spans:
+            spans = np.asarray(self._spans, np.int64)
+            c.starts = np.concatenate([c.starts, spans[:, 0]])
+            c.ends = np.concatenate([c.ends, spans[:, 1]])
+            c.strands = np.concatenate([c.strands, spans[:, 2]])
+        self._blocks, self._dels, self._seqs, self._quals, self._spans = [], [], [], [], []
+        self._offset = 0
+
+    def result(self) -> Counts:
+        self.flush()
+        return self.counts

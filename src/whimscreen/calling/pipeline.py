@@ -1,0 +1,227 @@
+"""One entry point for every input: ``analyze_paths`` detects the kind of input by content, runs the
+matching path to a ``SampleAnalysis`` and writes it (``output.write_analysis``).  Used by the CLI and the
+portal."""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from whimscreen.calling.caller import CallerParameters, call_variants, genotype_quality
+from whimscreen.calling.model import SampleAnalysis, VariantCall
+from whimscreen.calling.output import check_sample_id, write_analysis
+from whimscreen.calling.pileup import Pileup
+from whimscreen.calling.qc import NO_COVERAGE_REASON, coverage_qc, unknown_coverage_qc
+from whimscreen.errors import AnalysisError, InputFileError
+from whimscreen.reference.locus import Locus
+
+Progress = Callable[[int], None]  # called with the number of reads processed so far
+
+
+def detect_kind(path: Path) -> str:
+    """'fastq', 'bam', 'cram', 'vcf' or 'ab1', from the file's first bytes (never its name)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    if not head:
+        raise InputFileError(f"{path}: empty file")
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(64)
+        except (OSError, EOFError) as exc:
+            raise InputFileError(f"{path}: corrupt gzip/BGZF data: {exc}") from exc
+        if not head:
+            raise InputFileError(f"{path}: empty after decompression")
+    if head.startswith(b"CRAM"):
+        return "cram"
+    if head.startswith(b"ABIF"):
+        return "ab1"
+    if head.startswith(b"BAM\x01"):
+        return "bam"
+    if head.startswith((b"##fileformat=VCF", b"BCF\x02")):
+        return "vcf"
+    if head.startswith(b"@"):
+        return "fastq"
+    raise InputFileError(f"{path}: not a FASTQ, BAM, CRAM, VCF/BCF or AB1 file (unrecognised content)")
+
+
+def read_primers(path: Path, locus: Locus, build: str) -> list[tuple[int, int]]:
+    """Primer intervals from a BED file (0-based half-open, on ``build``) as locus-index intervals."""
+    first = locus.to_build(locus.start, build)  # the locus's first base on ``build``
+    out = []
+    for n, line in enumerate(Path(path).read_text().splitlines(), start=1):
+        if not line.strip() or line.startswith(("#", "track", "browser")):
+            continue
+        f = line.split("\t")
+        try:
+            a, b = int(f[1]), int(f[2])
+        except (IndexError, ValueError) as exc:
+            raise InputFileError(f"{path}: line {n} is not BED (chrom, start, end)") from exc
+        out.append((a + 1 - first, b - first + 1))
+    return [(a, b) for a, b in out if b > 0 and a < len(locus.sequence)]
+
+
+def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress) -> tuple:
+    pile = Pileup(locus, min_bq=min_bq, min_mq=min_mq, primers=primers)
+    for n, (read, lo, hi) in enumerate(reads, start=1):
+        pile.add(read, lo, hi)
+        if progress and n % 5000 == 0:
+            progress(n)
+    counts = pile.result()
+    if counts.reads_used == 0:
+        raise AnalysisError("no reads aligned to the CXCR4 locus")
+    calls = call_variants(locus, counts, params, build)
+    qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build)
+    return calls, qc, counts
+
+
+def _fastq_reads(paths: list[Path], locus: Locus):
+    from whimscreen.sequencing.align import align_records
+    from whimscreen.sequencing.fastq import read_pairs
+
+    if len(paths) > 2:
+        raise InputFileError(f"FASTQ input is one file or a pair of mate files, got {len(paths)}")
+    return align_records(locus, read_pairs(paths[0], paths[1] if len(paths) == 2 else None))
+
+
+def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
+    from whimscreen.sequencing.vcf import read_vcf
+
+    content = read_vcf(path, locus, build, sample_name, params.min_depth)
+    calls = []
+    for a in content.alleles:
+        mosaic = a.af is not None and params.min_af <= a.af < params.mosaic_max_af
+        if mosaic and a.alt_depth is not None and a.depth:
+            _, gq, mosaic = genotype_quality(a.alt_depth, a.depth, params)
+        pos = locus.to_build(a.variant.pos, content.build)
+        calls.append(
+            VariantCall(
+                "chr2",
+                pos,
+                a.variant.ref,
+                a.variant.alt,
+                a.genotype,
+                a.gq,
+                a.depth,
+                a.ref_depth,
+                a.alt_depth,
+                a.af,
+                a.filters,
+                mosaic,
+                {"record": a.record},
+            )
+        )
+    if content.gvcf_depth is not None:
+        qc = coverage_qc(locus, content.gvcf_depth, params.min_depth, min_bq, content.build)
+        qc = replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
+    else:
+        qc = unknown_coverage_qc(locus, params.min_depth, min_bq, content.build, NO_COVERAGE_REASON)
+    return calls, qc, content.build
+
+
+def analyze_paths(
+    paths: list[Path],
+    sample: str,
+    out_dir: Path | None,
+    locus: Locus,
+    build: str | None = None,
+    min_depth: int = 20,
+    min_bq: int = 20,
+    min_mq: int = 20,
+    primers: Path | None = None,
+    sample_name: str | None = None,
+    reference_fasta: Path | None = None,
+    progress: Progress | None = None,
+) -> SampleAnalysis:
+    """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
+    ``out_dir`` is given.  Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
+    from whimscreen import __version__
+
+    check_sample_id(sample)
+    _check_parameters(build, min_depth, min_bq, min_mq)
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise InputFileError("no input files given")
+    kinds = {detect_kind(p) for p in paths}
+    if len(kinds) > 1:
+        raise InputFileError(
+            f"inputs of different kinds ({', '.join(sorted(kinds))}): analyse one kind per sample"
+        )
+    kind = kinds.pop()
+    params = CallerParameters(min_depth=min_depth)
+    if kind == "ab1":
+        return _sanger(paths, sample, out_dir, locus, build)
+    if kind == "vcf":
+        if len(paths) != 1:
+            raise InputFileError("VCF input is one file")
+        calls, qc, build = _vcf_analysis(paths[0], locus, build, sample_name, params, min_bq)
+    else:
+        calls, qc, build = _reads_analysis(
+            kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress
+        )
+    parameters = params.as_dict() | {
+        "min_base_quality": min_bq,
+        "min_mapping_quality": min_mq,
+        "primers": str(primers) if primers else None,
+        "sample_name": sample_name,
+    }
+    analysis = SampleAnalysis(
+        sample,
+        kind,
+        build,
+        qc,
+        tuple(calls),
+        locus.info.stamp(),
+        __version__,
+        parameters,
+        tuple(p.name for p in paths),
+    )
+    if out_dir is not None:
+        write_analysis(analysis, Path(out_dir), locus)
+    return analysis
+
+
+def _check_parameters(build, min_depth, min_bq, min_mq) -> None:
+    if build not in (None, "GRCh38", "GRCh37"):
+        raise AnalysisError(f"unknown build {build!r} (use GRCh38 or GRCh37)")
+    if not 1 <= min_depth <= 100_000:
+        raise AnalysisError(f"--min-depth must be between 1 and 100000, got {min_depth}")
+    if not 0 <= min_bq <= 60:
+        raise AnalysisError(f"--min-bq must be between 0 and 60, got {min_bq}")
+    if not 0 <= min_mq <= 60:
+        raise AnalysisError(f"--min-mq must be between 0 and 60, got {min_mq}")
+
+
+def _reads_analysis(kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress):
+    if kind == "fastq":
+        if build not in (None, "GRCh38"):
+            raise AnalysisError("FASTQ reads are aligned to the locus and reported on GRCh38; omit --build")
+        build, reads = "GRCh38", _fastq_reads(paths, locus)
+    else:
+        from whimscreen.sequencing.bam import locus_reads, source_for
+
+        if len(paths) != 1:
+            raise InputFileError(f"{kind.upper()} input is one file, got {len(paths)}")
+        src = source_for(paths[0], kind, reference_fasta)
+        if build is not None and build != src.build:
+            raise InputFileError(
+                f"{paths[0]}: header says {src.build} (chr2 length) but --build {build} was given"
+            )
+        build, reads = src.build, locus_reads(src, locus, reference_fasta)
+    primer_intervals = read_primers(primers, locus, build) if primers else []
+    calls, qc, _counts = _read_calls(locus, reads, params, min_bq, min_mq, primer_intervals, build, progress)
+    return calls, qc, build
+
+
+def _sanger(paths, sample, out_dir, locus, build):
+    if importlib.util.find_spec("whimscreen.calling.sanger") is None:
+        raise AnalysisError(f"{paths[0]}: Sanger analysis not available in this installation")
+    from whimscreen.calling import sanger  # written by the Sanger work (issue 5)
+
+    return sanger.analyze_traces(paths, sample=sample, out_dir=out_dir, locus=locus, build=build)

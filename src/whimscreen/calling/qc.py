@@ -1,0 +1,68 @@
+"""QC of the reportable range (docs/reportable-range.md): is every base seen well enough to call?
+
+A base is covered when at least ``min_depth`` reads show it at base quality >= ``min_base_quality``
+(a read deleting the base counts: it shows the base is absent).  Bases below are listed as GRCh38
+intervals and on the build analyzed; ``fully_covered`` is False whenever any base is below, or when the
+input carries no per-base coverage at all (plain VCF), and then the sample can never be Negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from whimscreen.calling.model import CoverageQC
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.reportable import reportable_positions
+
+NO_COVERAGE_REASON = "VCF input carries no per-base coverage; provide a gVCF/BAM"
+
+
+def intervals(positions: list[int]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for p in positions:
+        if out and p == out[-1][1] + 1:
+            out[-1][1] = p
+        else:
+            out.append([p, p])
+    return [(a, b) for a, b in out]
+
+
+def coverage_qc(locus: Locus, depth: np.ndarray, min_depth: int, min_bq: int, build: str) -> CoverageQC:
+    """``depth``: informative depth per locus index (bases at >= min_bq plus deletions)."""
+    positions = np.asarray(reportable_positions())
+    d = depth[positions - locus.start]
+    low = [int(p) for p in positions[d < min_depth]]
+    return _qc(locus, positions, low, min_depth, min_bq, build, float(d.mean()), int(d.min()), None)
+
+
+def unknown_coverage_qc(
+    locus: Locus,
+    min_depth: int,
+    min_bq: int,
+    build: str,
+    reason: str = NO_COVERAGE_REASON,
+    low: list[int] | None = None,
+) -> CoverageQC:
+    """Coverage not measured (``low`` None: every base unknown) or measured from gVCF blocks (``low``)."""
+    positions = np.asarray(reportable_positions())
+    low = [int(p) for p in positions] if low is None else low
+    return _qc(locus, positions, low, min_depth, min_bq, build, None, None, reason)
+
+
+def _qc(locus, positions, low, min_depth, min_bq, build, mean, minimum, reason) -> CoverageQC:
+    uncovered = intervals(low)
+    on_build = [(locus.to_build(a, build), locus.to_build(b, build)) for a, b in uncovered]
+    return CoverageQC(
+        min_depth=min_depth,
+        min_base_quality=min_bq,
+        reportable_bases=len(positions),
+        covered_bases=None
+        if reason and not mean and len(low) == len(positions)
+        else len(positions) - len(low),
+        uncovered=tuple(uncovered),
+        uncovered_build=tuple(on_build),
+        fully_covered=not low and reason is None,
+        mean_depth=mean,
+        min_observed_depth=minimum,
+        reason=reason,
+    )

@@ -1,0 +1,73 @@
+"""``whimscreen analyze INPUT... --sample ID --out DIR``: FASTQ, BAM/CRAM, VCF (or AB1) to calls and QC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from whimscreen.calling.pipeline import analyze_paths
+from whimscreen.cli.common import active_locus
+
+
+def analyze(
+    inputs: list[Path] = typer.Argument(..., help="FASTQ (one, or R1 R2), BAM/CRAM, VCF/BCF or AB1 files."),
+    sample: str = typer.Option(..., "--sample", help="Sample ID (names the output files)."),
+    out: Path = typer.Option(..., "--out", help="Output directory (created if missing)."),
+    build: str = typer.Option(
+        None, "--build", help="GRCh38 or GRCh37 (BAM/CRAM/VCF: checked against the header)."
+    ),
+    min_depth: int = typer.Option(
+        20, "--min-depth", help="Minimum depth for a reportable base and a PASS call."
+    ),
+    min_bq: int = typer.Option(20, "--min-bq", help="Minimum base quality for a base to count."),
+    min_mq: int = typer.Option(20, "--min-mq", help="Minimum mapping quality for a read to count."),
+    primers: Path = typer.Option(None, "--primers", help="BED of amplicon primer positions (trimmed)."),
+    sample_name: str = typer.Option(None, "--sample-name", help="Which sample of a multi-sample VCF."),
+    reference_fasta: Path = typer.Option(
+        None, "--reference-fasta", help="Genome FASTA a CRAM was written with."
+    ),
+) -> None:
+    """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
+    locus = active_locus()
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} reads"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(f"analysing {sample}", total=None)
+        analysis = analyze_paths(
+            inputs,
+            sample,
+            out,
+            locus,
+            build=build,
+            min_depth=min_depth,
+            min_bq=min_bq,
+            min_mq=min_mq,
+            primers=primers,
+            sample_name=sample_name,
+            reference_fasta=reference_fasta,
+            progress=lambda n: bar.update(task, completed=n),
+        )
+    qc = analysis.qc
+    status = "fully covered" if qc.fully_covered else f"NOT fully covered ({len(qc.uncovered)} gaps)"
+    typer.echo(
+        f"{sample}: {analysis.input_kind} on {analysis.build}; {len(analysis.calls)} variant(s); "
+        f"reportable range {status} at {qc.min_depth}x"
+    )
+    if qc.reason:
+        typer.echo(f"  QC: {qc.reason}")
+    for c in analysis.calls:
+        flags = ",".join(c.filters) or "PASS"
+        typer.echo(
+            f"  chr2:{c.pos}:{c.ref}:{c.alt} {c.genotype} AF={c.af if c.af is None else round(c.af, 3)} "
+            f"{flags}{' MOSAIC' if c.mosaic else ''}"
+        )
+    typer.echo(f"  wrote {out / (sample + '.json')} and {out / (sample + '.vcf.gz')}")
+    if locus.info.demo:
+        typer.echo("  DEMO REFERENCE — NOT FOR CLINICAL USE")
