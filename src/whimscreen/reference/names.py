@@ -65,57 +65,36 @@ def _is_inversion(edit: Edit) -> bool:
     return len(edit.deleted) >= 2 and edit.inserted == revcomp(edit.deleted)
 
 
-def c_name(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> str:
-    """``ACCESSION:c.…`` with the 3' rule in transcript orientation."""
-    minus = mapper.tx.strand == "-"
-    edit = transcript_edit(locus, mapper, edit)
-    orient = revcomp if minus else (lambda s: s)
+def _body(locus: Locus, edit: Edit, pos, minus: bool) -> str:
+    """The part after ``c.``/``g.``; ``pos`` names a locus index, ``minus`` reads the plus strand reversed."""
+    orient = revcomp if minus else (lambda seq: seq)
 
-    def c(i: int) -> str:  # locus index -> c. position text
-        return str(mapper.g_to_c(locus.start + i))
-
-    def span(a: int, b: int) -> str:  # 0-based [a, b) in transcript order
-        return _range(c(b - 1), c(a)) if minus else _range(c(a), c(b - 1))
+    def span(a: int, b: int) -> str:  # 0-based [a, b), written 5' to 3' in the sequence's orientation
+        return _range(pos(b - 1), pos(a)) if minus else _range(pos(a), pos(b - 1))
 
     kind = edit.kind
     if kind == "sub":
-        body = f"{c(edit.start)}{orient(edit.deleted)}>{orient(edit.inserted)}"
-    elif kind == "del":
-        body = f"{span(edit.start, edit.end)}del"
-    elif kind == "delins":
+        return f"{pos(edit.start)}{orient(edit.deleted)}>{orient(edit.inserted)}"
+    if kind == "del":
+        return f"{span(edit.start, edit.end)}del"
+    if kind == "delins":
         tail = "inv" if _is_inversion(edit) else f"delins{orient(edit.inserted)}"
-        body = f"{span(edit.start, edit.end)}{tail}"
-    else:
-        dup = _dup_span(locus, edit, five_prime_is_left=not minus)
-        if dup:
-            body = f"{span(*dup)}dup"
-        else:
-            left, right = c(edit.start - 1), c(edit.start)
-            body = (
-                f"{right}_{left}ins{orient(edit.inserted)}" if minus else f"{left}_{right}ins{edit.inserted}"
-            )
+        return f"{span(edit.start, edit.end)}{tail}"
+    dup = _dup_span(locus, edit, five_prime_is_left=not minus)
+    if dup:
+        return f"{span(*dup)}dup"
+    return f"{span(edit.start - 1, edit.start + 1)}ins{orient(edit.inserted)}"
+
+
+def c_name(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> str:
+    """``ACCESSION:c.…`` with the 3' rule in transcript orientation."""
+    edit = transcript_edit(locus, mapper, edit)
+    body = _body(locus, edit, lambda i: str(mapper.g_to_c(locus.start + i)), mapper.tx.strand == "-")
     return f"{mapper.tx.accession}:c.{body}"
 
 
 def g_name(locus: Locus, edit: Edit, build: str = "GRCh38") -> str:
     """``NC_…:g.…`` on the plus strand of ``build`` with the 3' rule (shift to the right)."""
     edit = shift(locus, edit, "right")
-
-    def g(i: int) -> str:
-        return str(to_build(locus.start + i, build))
-
-    kind = edit.kind
-    if kind == "sub":
-        body = f"{g(edit.start)}{edit.deleted}>{edit.inserted}"
-    elif kind == "del":
-        body = f"{_range(g(edit.start), g(edit.end - 1))}del"
-    elif kind == "delins":
-        tail = "inv" if _is_inversion(edit) else f"delins{edit.inserted}"
-        body = f"{_range(g(edit.start), g(edit.end - 1))}{tail}"
-    else:
-        dup = _dup_span(locus, edit, five_prime_is_left=True)
-        if dup:
-            body = f"{_range(g(dup[0]), g(dup[1] - 1))}dup"
-        else:
-            body = f"{g(edit.start - 1)}_{g(edit.start)}ins{edit.inserted}"
+    body = _body(locus, edit, lambda i: str(to_build(locus.start + i, build)), minus=False)
     return f"{BUILD_ACCESSIONS[build]}:g.{body}"
