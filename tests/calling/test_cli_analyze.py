@@ -38,6 +38,13 @@ def test_analyze_fastq_writes_schema_valid_json(tmp_path, fastq, home):
     [v] = doc["variants"]
     assert v["hgvs_c"] == "NM_003467.3:c.1000C>T" and v["genotype"] == "0/1" and doc["qc"]["fully_covered"]
     assert (out / "P1.vcf.gz.tbi").exists()
+    # provenance: every input recorded with its size and SHA-256
+    import hashlib
+
+    recorded = {f["name"]: f for f in doc["input_files"]}
+    for path in fastq.fastq:
+        assert recorded[path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert recorded[path.name]["bytes"] == path.stat().st_size
 
 
 def _truncated_gz(path, src):

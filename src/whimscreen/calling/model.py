@@ -109,6 +109,7 @@ class SampleAnalysis:
     software_version: str
     parameters: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()  # input file names
+    input_files: tuple[dict, ...] = ()  # {"name", "bytes", "sha256"} of each input, for provenance
 
     def __post_init__(self) -> None:
         if self.input_kind not in INPUT_KINDS:
@@ -117,3 +118,4 @@ class SampleAnalysis:
             raise ValueError(f"build must be one of {BUILDS}, got {self.build!r}")
         object.__setattr__(self, "calls", tuple(sorted(self.calls, key=lambda c: (c.pos, c.ref, c.alt))))
         object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "input_files", tuple(self.input_files))

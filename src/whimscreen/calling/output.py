@@ -101,6 +101,7 @@ def to_json(analysis: SampleAnalysis, locus: Locus) -> dict:
         "software": {"name": "whimscreen", "version": analysis.software_version or __version__},
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": list(analysis.inputs),
+        "input_files": list(analysis.input_files),
         "parameters": analysis.parameters,
         "qc": analysis.qc.to_dict(),
         "variants": [variant_dict(c, analysis.build, locus) for c in analysis.calls],

@@ -5,6 +5,7 @@ portal."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
@@ -181,10 +182,20 @@ def analyze_paths(
         __version__,
         parameters,
         tuple(p.name for p in paths),
+        tuple(file_digest(p) for p in paths),
     )
     if out_dir is not None:
         write_analysis(analysis, Path(out_dir), locus)
     return analysis
+
+
+def file_digest(path: Path) -> dict:
+    """Name, size and SHA-256 of an input file, recorded with every analysis."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return {"name": path.name, "bytes": path.stat().st_size, "sha256": h.hexdigest()}
 
 
 def _check_parameters(build, min_depth, min_bq, min_mq) -> None:
