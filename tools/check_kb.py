@@ -11,6 +11,7 @@ For every row of src/whimscreen/interpretation/data/cxcr4_kb.tsv this script
   * checks ids, classification vocabulary, PubMed id syntax and the header comment block.
 Exit status 0 when every row passes, 1 otherwise.  Usage: python tools/check_kb.py [kb.tsv]
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,14 +27,28 @@ KB = ROOT / "src/whimscreen/interpretation/data/cxcr4_kb.tsv"
 CDS = ROOT / "src/whimscreen/reference/data/NM_003467.cds.candidate.fa"
 PROTEIN = ROOT / "src/whimscreen/reference/data/P61073.protein.fa"
 
-COLUMNS = ["id", "hgvs_c", "hgvs_p", "legacy_names", "clinvar_id", "classification", "cases",
-           "de_novo", "segregation", "functional", "pmids", "notes"]
+COLUMNS = [
+    "id",
+    "hgvs_c",
+    "hgvs_p",
+    "legacy_names",
+    "clinvar_id",
+    "classification",
+    "cases",
+    "de_novo",
+    "segregation",
+    "functional",
+    "pmids",
+    "notes",
+]
 CLASSES = {"Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"}
 BASES = set("ACGT")
 
 
 def read_fasta(path: Path) -> str:
-    return "".join(l.strip() for l in path.read_text().splitlines() if l and not l.startswith(">")).upper()
+    return "".join(
+        ln.strip() for ln in path.read_text().splitlines() if ln and not ln.startswith(">")
+    ).upper()
 
 
 def aa3(one: str) -> str:
@@ -108,7 +123,7 @@ def protein_consequence(ref_cds: str, mut_cds: str) -> str:
     if len(mut_cds) == len(ref_cds):
         if i < len(mut_p) and mut_p[i] == "*":
             return f"p.({aa3(ref_aa)}{pos}*)"
-        n_diff = sum(1 for a, b in zip(ref_p, mut_p) if a != b)
+        n_diff = sum(1 for a, b in zip(ref_p, mut_p, strict=True) if a != b)
         if n_diff == 1:
             if ref_aa == "*":
                 return f"p.(*{pos}{aa3(mut_p[i])}ext*?)"
@@ -135,12 +150,12 @@ def main(argv: list[str]) -> int:
     if str(Seq(cds).translate()) != read_fasta(PROTEIN) + "*":
         errors.append("CDS does not translate to P61073 + stop")
     text = kb.read_text().splitlines()
-    header = [l for l in text if l.startswith("#")]
-    if not any(re.match(r"# version: \d{4}\.\d+\.\d+$", l) for l in header):
+    header = [ln for ln in text if ln.startswith("#")]
+    if not any(re.match(r"# version: \d{4}\.\d+\.\d+$", ln) for ln in header):
         errors.append("header comment block lacks '# version: YYYY.N.N'")
-    if not any(l.startswith("# date:") for l in header):
+    if not any(ln.startswith("# date:") for ln in header):
         errors.append("header comment block lacks '# date:'")
-    body = [l for l in text if l and not l.startswith("#")]
+    body = [ln for ln in text if ln and not ln.startswith("#")]
     rows = list(csv.DictReader(body, delimiter="\t"))
     if not body or body[0].split("\t") != COLUMNS:
         errors.append(f"column header must be exactly: {' '.join(COLUMNS)}")
@@ -163,10 +178,10 @@ def main(argv: list[str]) -> int:
         expected = synonymous_name(cds, mut, r["hgvs_c"]) or protein_consequence(cds, mut)
         if expected != r["hgvs_p"]:
             errors.append(f"{rid}: hgvs_p {r['hgvs_p']!r} but translation gives {expected!r}")
-        if r["classification"] not in CLASSES:
-            if r["classification"] or not r["notes"].strip():
-                errors.append(f"{rid}: classification must be one of {sorted(CLASSES)} "
-                              "(or empty with the reason in notes)")
+        if r["classification"] not in CLASSES and (r["classification"] or not r["notes"].strip()):
+            errors.append(
+                f"{rid}: classification must be one of {sorted(CLASSES)} (or empty with the reason in notes)"
+            )
         if r["pmids"] and not re.fullmatch(r"\d{6,9}(;\d{6,9})*", r["pmids"]):
             errors.append(f"{rid}: pmids must be ';'-separated PubMed ids")
         if r["clinvar_id"] and not r["clinvar_id"].isdigit():
