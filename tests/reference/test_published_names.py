@@ -54,3 +54,21 @@ def test_published_g_names_on_both_builds_are_the_same_variant(locus, row):
 def test_clinvar_substitution_names_are_identical_on_both_builds(locus):
     ann = annotate(locus, parse_variant(locus, "NM_003467.2:c.1000C>T"))
     assert ann.hgvs_g == "NC_000002.12:g.136114928G>A" and ann.hgvs_g37 == "NC_000002.11:g.136872498G>A"
+
+
+def _kb_rows():
+    from importlib import resources
+
+    text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+KB_ROWS = _kb_rows()
+
+
+@pytest.mark.parametrize("row", KB_ROWS, ids=[r["id"] for r in KB_ROWS])
+def test_knowledge_base_names_round_trip(locus, row):
+    ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{row['hgvs_c']}"))
+    assert ann.hgvs_c == f"NM_003467.3:{row['hgvs_c']}"
+    assert ann.hgvs_p == row["hgvs_p"]
