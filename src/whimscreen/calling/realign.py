@@ -1,0 +1,150 @@
+"""Indel allele counts by comparing each read with the reference and the alternate haplotype.
+
+The aligner places an indel in a read only when enough bases follow it; a read ending a few bases past a
+long deletion is soft-clipped instead, and a read ending inside the deleted bases is reference.  Counting
+CIGAR events against reads that span the event therefore favours the shorter haplotype (a 20% mosaic
+24-bp deletion measured 39%).  Here every read overlapping the event is compared, base by base at its
+own quality and including soft clips, with both local haplotypes (placed from its left and from its right
+end): a read is alternate or reference when the better haplotype wins by at least ``MIN_MARGIN`` quality
+points, otherwise uninformative.  A read thus counts only when its own bases tell the alleles apart, the
+same rule for both alleles.  Only the bases of a read's counted window (mate overlap and primers
+excluded) within ``FLANK`` bases of the event are compared, so nearby variants do not interfere.
+
+Soft clips also propose indels the aligner never wrote: a clipped tail that matches the locus a little
+further on is a deletion junction (``clip_deletions``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, shift, to_vcf
+
+FLANK = 25  # bases on each side of the event's repeat span that are compared
+MIN_MARGIN = 30  # quality points by which one haplotype must explain a read better
+QUAL_CAP = 40
+_PAD = 400  # local haplotypes extend this far beyond the event
+CLIP_SEED = 12  # soft-clipped bases needed to propose a deletion from a clip
+MAX_CLIP_DELETION = 60
+
+
+@dataclass
+class ReadStore:
+    """Every counted read (sequence, qualities, placement, counted window), kept for ``classify``."""
+
+    seqs: list
+    quals: list
+    rows: list  # ROW fields
+    size: int = 0
+
+    @classmethod
+    def empty(cls) -> ReadStore:
+        return cls([], [], [])
+
+    def add(self, seq: bytes, qual: bytes, start: int, end: int, window, q_window, strand, fragment) -> None:
+        """``start``/``end``: locus indices of the first/after-last base including soft clips;
+        ``window``: the locus interval compared (primers excluded); ``q_window``: its read offsets."""
+        self.seqs.append(seq)
+        self.quals.append(qual)
+        self.rows.append((start, end, *window, *q_window, int(strand), len(seq), self.size, fragment))
+        self.size += len(seq)
+
+    def arrays(self):
+        if not isinstance(self.seqs, np.ndarray):
+            self.seqs = np.frombuffer(b"".join(self.seqs), np.uint8)
+            self.quals = np.minimum(np.frombuffer(b"".join(self.quals), np.uint8), QUAL_CAP).astype(np.int32)
+            self.rows = np.asarray(self.rows, np.int64).reshape(-1, 10)
+        return self.seqs, self.quals, self.rows
+
+
+def _haplotypes(locus: Locus, edit: Edit) -> tuple[int, np.ndarray, np.ndarray]:
+    r0 = max(0, edit.start - _PAD)
+    r1 = min(len(locus.sequence), edit.end + _PAD)
+    seq = locus.sequence
+    alt = seq[r0 : edit.start] + edit.inserted + seq[edit.end : r1]
+    return r0, np.frombuffer(seq[r0:r1].encode(), np.uint8), np.frombuffer(alt.encode(), np.uint8)
+
+
+def _scores(rows, bases, q, in_window, hap, r0, region, delta) -> np.ndarray:
+    """Quality-weighted mismatches of each read against ``hap``, best over the read's candidate diagonals.
+
+    The diagonals (reference position minus read offset) are those of the read's first and last aligned
+    blocks, each also moved by the event's length; the same set is tried on both haplotypes, so a read
+    whose compared bases do not reach the bases that differ scores the same on both."""
+    j = np.arange(bases.shape[1])[None, :]
+    left, right = rows[:, 0], rows[:, 1] - rows[:, 7]
+    best = None
+    for first in (left, right, left + delta, left - delta, right + delta, right - delta):
+        pos = (first - r0)[:, None] + j  # haplotype index of each read offset
+        inside = in_window & (pos >= region[0] - r0) & (pos < region[1] - r0) & (pos >= 0) & (pos < len(hap))
+        mism = inside & (hap[np.clip(pos, 0, len(hap) - 1)] != bases) & (bases != ord("N"))
+        s = (mism * q).sum(axis=1) + 3 * QUAL_CAP * (inside.sum(axis=1) == 0)
+        best = s if best is None else np.minimum(best, s)
+    return best
+
+
+def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[int], list[int]]:
+    """([alt forward, alt reverse], [ref forward, ref reverse]) reads for indel ``v``."""
+    edit = edit_from_vcf(locus, v.pos, v.ref, v.alt)
+    left, right = shift(locus, edit, "left"), shift(locus, edit, "right")
+    a, b = left.start, right.end  # the repeat span: bases the event can touch, [a, b)
+    delta = len(edit.inserted) - len(edit.deleted)
+    seqs, quals, rows = store.arrays()
+    lo_r, hi_r = a - FLANK, b + FLANK  # compared region on the reference
+    sel = (rows[:, 0] < hi_r) & (rows[:, 1] > lo_r) & (rows[:, 2] < hi_r) & (rows[:, 3] > lo_r)
+    alt, ref = [0, 0], [0, 0]
+    if not sel.any():
+        return alt, ref
+    rows = rows[sel]
+    r0, h_ref, h_alt = _haplotypes(locus, left)
+    qlen = rows[:, 7]
+    j = np.arange(int(qlen.max()))[None, :]
+    valid = j < qlen[:, None]
+    idx = np.where(valid, rows[:, 8][:, None] + j, 0)
+    bases, q = seqs[idx], np.where(valid, quals[idx], 0)
+    in_window = valid & (j >= rows[:, 4][:, None]) & (j < rows[:, 5][:, None])
+    s_ref = _scores(rows, bases, q, in_window, h_ref, r0, (lo_r, hi_r), delta)
+    s_alt = _scores(rows, bases, q, in_window, h_alt, r0, (lo_r, hi_r + delta), delta)
+    diff, strand = _by_fragment(s_ref - s_alt, rows[:, 6], rows[:, 9])
+    for s in (0, 1):
+        alt[s] = int(np.count_nonzero((diff >= MIN_MARGIN) & (strand == s)))
+        ref[s] = int(np.count_nonzero((diff <= -MIN_MARGIN) & (strand == s)))
+    return alt, ref
+
+
+def _by_fragment(diff: np.ndarray, strand: np.ndarray, fragment: np.ndarray) -> tuple:
+    """Sum the evidence of the mates of each fragment (a fragment counts once); its strand is that of
+    the mate with the stronger evidence."""
+    key = np.where(fragment < 0, -1 - np.arange(len(fragment)), fragment)
+    _, inv = np.unique(key, return_inverse=True)
+    total = np.bincount(inv, weights=diff)
+    order = np.lexsort((-np.abs(diff), inv))
+    _, first = np.unique(inv[order], return_index=True)
+    return total, strand[order[first]]
+
+
+def clip_deletions(locus: Locus, seq: str, ref0: int, end: int, clip_left: int, clip_right: int) -> list:
+    """Deletions (as left-normalized GenomicVariants) whose junction explains a long soft clip."""
+    found = []
+    s = locus.sequence
+    if clip_right >= CLIP_SEED:
+        tail = seq[len(seq) - clip_right :]
+        hit = s.find(tail[:CLIP_SEED], end + 1, end + MAX_CLIP_DELETION + CLIP_SEED)
+        if hit > end and _close(tail, s[hit : hit + len(tail)]) and end > 0:
+            found.append(to_vcf(locus, Edit(end, s[end:hit], "")))
+    if clip_left >= CLIP_SEED:
+        head = seq[:clip_left]
+        lo = max(0, ref0 - MAX_CLIP_DELETION - clip_left)
+        hit = s.rfind(head[-CLIP_SEED:], lo, ref0 - 1)
+        if hit >= 0:
+            stop = hit + CLIP_SEED  # first deleted base
+            if stop < ref0 and stop - clip_left > 0 and _close(head, s[stop - clip_left : stop]):
+                found.append(to_vcf(locus, Edit(stop, s[stop:ref0], "")))
+    return found
+
+
+def _close(a: str, b: str, max_mismatch: int = 2) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= max_mismatch
