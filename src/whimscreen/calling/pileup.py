@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from whimscreen.calling.realign import CLIP_SEED, ReadStore, clip_deletions
+from whimscreen.calling.realign import CLIP_SEED, ReadStore, clip_indels
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import Edit, GenomicVariant, to_vcf
 from whimscreen.sequencing.reads import AlignedRead
@@ -41,6 +41,7 @@ class Counts:
     strands: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 forward, 1 reverse
     clip_indels: Counter = field(default_factory=Counter)  # (GenomicVariant, strand) -> clipped reads
     reads: ReadStore = field(default_factory=ReadStore.empty)  # for haplotype comparison of indels
+    clip_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # clips >= 5 bases, by base
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
 
@@ -62,6 +63,7 @@ class Pileup:
         self.counts = Counts(
             np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
         )
+        self.counts.clip_ends = np.zeros(n, np.int64)
         self._primers = sorted(primers)  # locus-index half-open intervals
         self._primer_starts = [a for a, _ in self._primers]
         self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
@@ -117,8 +119,12 @@ class Pileup:
         clip_l = read.cigar[0][1] if read.cigar[0][0] == 4 else 0
         clip_r = read.cigar[-1][1] if read.cigar[-1][0] == 4 and len(read.cigar) > 1 else 0
         seq = read.seq.encode() if isinstance(read.seq, str) else read.seq
+        if clip_l >= 5:
+            self.counts.clip_ends[min(read.ref0, len(self.locus.sequence) - 1)] += 1
+        if clip_r >= 5:
+            self.counts.clip_ends[min(end, len(self.locus.sequence) - 1)] += 1
         if max(clip_l, clip_r) >= CLIP_SEED:
-            for v in clip_deletions(self.locus, read.seq, read.ref0, end, clip_l, clip_r):
+            for v in clip_indels(self.locus, read.seq, read.ref0, end, clip_l, clip_r):
                 self.counts.clip_indels[(v, int(read.reverse))] += 1
         window = (q_lo or 0, len(seq) if q_hi is None else q_hi)
         start, stop = read.ref0 - clip_l, end + clip_r

@@ -11,7 +11,7 @@ same rule for both alleles.  Only the bases of a read's counted window (mate ove
 excluded) within ``FLANK`` bases of the event are compared, so nearby variants do not interfere.
 
 Soft clips also propose indels the aligner never wrote: a clipped tail that matches the locus a little
-further on is a deletion junction (``clip_deletions``).
+further on is a deletion junction, one that does so after some extra bases an insertion (``clip_indels``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ MIN_MARGIN = 30  # quality points by which one haplotype must explain a read bet
 QUAL_CAP = 40
 _PAD = 400  # local haplotypes extend this far beyond the event
 CLIP_SEED = 12  # soft-clipped bases needed to propose a deletion from a clip
-MAX_CLIP_DELETION = 60
+MAX_CLIP_DELETION = 60  # longest indel proposed from a clip
+CHECK = 30  # clipped bases compared with the locus (a further variant may follow)
 
 
 @dataclass
@@ -126,24 +127,53 @@ def _by_fragment(diff: np.ndarray, strand: np.ndarray, fragment: np.ndarray) -> 
     return total, strand[order[first]]
 
 
-def clip_deletions(locus: Locus, seq: str, ref0: int, end: int, clip_left: int, clip_right: int) -> list:
-    """Deletions (as left-normalized GenomicVariants) whose junction explains a long soft clip."""
+def clip_indels(locus: Locus, seq: str, ref0: int, end: int, clip_left: int, clip_right: int) -> list:
+    """Indels (left-normalized GenomicVariants) whose junction explains a long soft clip: the clipped
+    bases continue the locus further on (a deletion) or after some extra bases (an insertion)."""
     found = []
-    s = locus.sequence
     if clip_right >= CLIP_SEED:
-        tail = seq[len(seq) - clip_right :]
-        hit = s.find(tail[:CLIP_SEED], end + 1, end + MAX_CLIP_DELETION + CLIP_SEED)
-        if hit > end and _close(tail, s[hit : hit + len(tail)]) and end > 0:
-            found.append(to_vcf(locus, Edit(end, s[end:hit], "")))
+        found += _right_clip(locus, seq[len(seq) - clip_right :], end)
     if clip_left >= CLIP_SEED:
-        head = seq[:clip_left]
-        lo = max(0, ref0 - MAX_CLIP_DELETION - clip_left)
-        hit = s.rfind(head[-CLIP_SEED:], lo, ref0 - 1)
-        if hit >= 0:
-            stop = hit + CLIP_SEED  # first deleted base
-            if stop < ref0 and stop - clip_left > 0 and _close(head, s[stop - clip_left : stop]):
-                found.append(to_vcf(locus, Edit(stop, s[stop:ref0], "")))
+        found += _left_clip(locus, seq[:clip_left], ref0)
     return found
+
+
+def _right_clip(locus: Locus, tail: str, end: int) -> list:
+    s, out = locus.sequence, []
+    check = tail[:CHECK]
+    hit = s.find(tail[:CLIP_SEED], end + 1, end + MAX_CLIP_DELETION + CLIP_SEED)
+    if hit > end > 0 and _close(check, s[hit : hit + len(check)]):
+        out.append(to_vcf(locus, Edit(end, s[end:hit], "")))
+    back = s.find(tail[:CLIP_SEED], max(1, end - MAX_CLIP_DELETION), end)  # a tandem duplication
+    if 0 < back < end and _close(check, s[back : back + len(check)]):
+        out.append(to_vcf(locus, Edit(end, "", s[back:end])))
+    for size in range(1, min(len(tail) - CLIP_SEED, MAX_CLIP_DELETION) + 1):  # inserted bases first
+        rest = tail[size : size + CHECK]
+        if rest[:CLIP_SEED] == s[end : end + CLIP_SEED] and _close(rest, s[end : end + len(rest)]):
+            out.append(to_vcf(locus, Edit(end, "", tail[:size])))
+            break
+    return out
+
+
+def _left_clip(locus: Locus, head: str, ref0: int) -> list:
+    s, out = locus.sequence, []
+    check = head[-CHECK:]
+    lo = max(0, ref0 - MAX_CLIP_DELETION - CLIP_SEED)
+    hit = s.rfind(head[-CLIP_SEED:], lo, ref0 - 1)
+    if hit >= 0:
+        stop = hit + CLIP_SEED  # first deleted base
+        if stop < ref0 and stop - len(check) > 0 and _close(check, s[stop - len(check) : stop]):
+            out.append(to_vcf(locus, Edit(stop, s[stop:ref0], "")))
+    ahead = s.find(head[-CLIP_SEED:], ref0 + 1, ref0 + MAX_CLIP_DELETION + CLIP_SEED)  # a duplication
+    if ahead > ref0 > 0 and _close(check, s[ahead + CLIP_SEED - len(check) : ahead + CLIP_SEED]):
+        out.append(to_vcf(locus, Edit(ref0, "", s[ref0 : ahead + CLIP_SEED])))
+    for size in range(1, min(len(head) - CLIP_SEED, MAX_CLIP_DELETION) + 1):
+        rest = head[: len(head) - size][-CHECK:]
+        ref = s[ref0 - len(rest) : ref0]
+        if ref0 - len(rest) > 0 and rest[-CLIP_SEED:] == ref[-CLIP_SEED:] and _close(rest, ref):
+            out.append(to_vcf(locus, Edit(ref0, "", head[len(head) - size :])))
+            break
+    return out
 
 
 def _close(a: str, b: str, max_mismatch: int = 2) -> bool:
