@@ -162,7 +162,7 @@ def _peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
 def speed(locus, work: Path, pairs: int) -> list[str]:
     layout = amplicon_layout()
     per_amplicon = pairs // len(layout.amplicons)
-    truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0))
+    truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
     t0 = time.perf_counter()
     run = simulate(locus, truth, layout, per_amplicon, work / "big", seed=42)
     sim_s = time.perf_counter() - t0

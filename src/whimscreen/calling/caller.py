@@ -168,7 +168,20 @@ def indel_calls(
         call = _make_call(locus, build_offset, v, tuple(alt_fr), tuple(ref_fr), depth, params, ev)
         if call:
             calls.append(call)
-    return calls
+    return _strongest_of_overlapping(calls)
+
+
+def _strongest_of_overlapping(calls: list[VariantCall]) -> list[VariantCall]:
+    """Indel candidates whose compared regions overlap share reads (a clip can propose a near-miss of
+    the true event that explains its reads almost as well): keep the best-supported of each cluster."""
+    kept: list[VariantCall] = []
+    for c in sorted(calls, key=lambda c: -c.alt_depth):
+        a, b = c.evidence["repeat_span"]
+        if not any(
+            k.evidence["repeat_span"][0] - 10 <= b and a <= k.evidence["repeat_span"][1] + 10 for k in kept
+        ):
+            kept.append(c)
+    return kept
 
 
 def _worth_classifying(seen: int, spanning: tuple[int, int], params: CallerParameters) -> bool:

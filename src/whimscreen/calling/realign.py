@@ -16,6 +16,7 @@ further on is a deletion junction, one that does so after some extra bases an in
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,31 +35,36 @@ CHECK = 30  # clipped bases compared with the locus (a further variant may follo
 
 @dataclass
 class ReadStore:
-    """Every counted read (sequence, qualities, placement, counted window), kept for ``classify``."""
+    """Every counted read (sequence, qualities, placement, window), packed flat for ``classify``."""
 
-    seqs: list
-    quals: list
-    rows: list  # ROW fields
+    seqs: bytearray
+    quals: bytearray
+    rows: array  # ROW_FIELDS per read, flat
     size: int = 0
+    _packed: tuple | None = None
+
+    ROW_FIELDS = 10  # start, end, window lo, hi, read offsets lo, hi, strand, length, offset, fragment
 
     @classmethod
     def empty(cls) -> ReadStore:
-        return cls([], [], [])
+        return cls(bytearray(), bytearray(), array("q"))
 
     def add(self, seq: bytes, qual: bytes, start: int, end: int, window, q_window, strand, fragment) -> None:
         """``start``/``end``: locus indices of the first/after-last base including soft clips;
         ``window``: the locus interval compared (primers excluded); ``q_window``: its read offsets."""
-        self.seqs.append(seq)
-        self.quals.append(qual)
-        self.rows.append((start, end, *window, *q_window, int(strand), len(seq), self.size, fragment))
+        self.seqs += seq
+        self.quals += qual
+        self.rows.extend((start, end, *window, *q_window, int(strand), len(seq), self.size, fragment))
         self.size += len(seq)
+        self._packed = None
 
     def arrays(self):
-        if not isinstance(self.seqs, np.ndarray):
-            self.seqs = np.frombuffer(b"".join(self.seqs), np.uint8)
-            self.quals = np.minimum(np.frombuffer(b"".join(self.quals), np.uint8), QUAL_CAP).astype(np.int32)
-            self.rows = np.asarray(self.rows, np.int64).reshape(-1, 10)
-        return self.seqs, self.quals, self.rows
+        if self._packed is None:
+            seqs = np.frombuffer(bytes(self.seqs), np.uint8)
+            quals = np.minimum(np.frombuffer(bytes(self.quals), np.uint8), QUAL_CAP).astype(np.int32)
+            rows = np.frombuffer(self.rows, np.int64).reshape(-1, self.ROW_FIELDS)
+            self._packed = (seqs, quals, rows)
+        return self._packed
 
 
 def _haplotypes(locus: Locus, edit: Edit) -> tuple[int, np.ndarray, np.ndarray]:
