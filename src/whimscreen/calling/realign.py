@@ -30,6 +30,7 @@ QUAL_CAP = 40
 _PAD = 400  # local haplotypes extend this far beyond the event
 CLIP_SEED = 12  # soft-clipped bases needed to propose a deletion from a clip
 MAX_CLIP_DELETION = 60  # longest indel proposed from a clip
+_CHUNK = 4096  # reads compared at a time (bounds memory at high depth)
 CHECK = 30  # clipped bases compared with the locus (a further variant may follow)
 
 
@@ -61,7 +62,7 @@ class ReadStore:
     def arrays(self):
         if self._packed is None:
             seqs = np.frombuffer(bytes(self.seqs), np.uint8)
-            quals = np.minimum(np.frombuffer(bytes(self.quals), np.uint8), QUAL_CAP).astype(np.int32)
+            quals = np.minimum(np.frombuffer(bytes(self.quals), np.uint8), QUAL_CAP)
             rows = np.frombuffer(self.rows, np.int64).reshape(-1, self.ROW_FIELDS)
             self._packed = (seqs, quals, rows)
         return self._packed
@@ -88,9 +89,22 @@ def _scores(rows, bases, q, in_window, hap, r0, region, delta) -> np.ndarray:
         pos = (first - r0)[:, None] + j  # haplotype index of each read offset
         inside = in_window & (pos >= region[0] - r0) & (pos < region[1] - r0) & (pos >= 0) & (pos < len(hap))
         mism = inside & (hap[np.clip(pos, 0, len(hap) - 1)] != bases) & (bases != ord("N"))
-        s = (mism * q).sum(axis=1) + 3 * QUAL_CAP * (inside.sum(axis=1) == 0)
+        s = (mism * q).sum(axis=1, dtype=np.int64) + 3 * QUAL_CAP * (inside.sum(axis=1) == 0)
         best = s if best is None else np.minimum(best, s)
     return best
+
+
+def _diff(rows, seqs, quals, r0, h_ref, h_alt, region, delta) -> np.ndarray:
+    """Reference score minus alternate score per read (positive: the alternate explains it better)."""
+    qlen = rows[:, 7]
+    j = np.arange(int(qlen.max()))[None, :]
+    valid = j < qlen[:, None]
+    idx = np.where(valid, rows[:, 8][:, None] + j, 0)
+    bases, q = seqs[idx], np.where(valid, quals[idx], 0)
+    in_window = valid & (j >= rows[:, 4][:, None]) & (j < rows[:, 5][:, None])
+    s_ref = _scores(rows, bases, q, in_window, h_ref, r0, region, delta)
+    s_alt = _scores(rows, bases, q, in_window, h_alt, r0, (region[0], region[1] + delta), delta)
+    return s_ref - s_alt
 
 
 def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[int], list[int]]:
@@ -107,15 +121,13 @@ def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[in
         return alt, ref
     rows = rows[sel]
     r0, h_ref, h_alt = _haplotypes(locus, left)
-    qlen = rows[:, 7]
-    j = np.arange(int(qlen.max()))[None, :]
-    valid = j < qlen[:, None]
-    idx = np.where(valid, rows[:, 8][:, None] + j, 0)
-    bases, q = seqs[idx], np.where(valid, quals[idx], 0)
-    in_window = valid & (j >= rows[:, 4][:, None]) & (j < rows[:, 5][:, None])
-    s_ref = _scores(rows, bases, q, in_window, h_ref, r0, (lo_r, hi_r), delta)
-    s_alt = _scores(rows, bases, q, in_window, h_alt, r0, (lo_r, hi_r + delta), delta)
-    diff, strand = _by_fragment(s_ref - s_alt, rows[:, 6], rows[:, 9])
+    diff = np.concatenate(
+        [
+            _diff(rows[i : i + _CHUNK], seqs, quals, r0, h_ref, h_alt, (lo_r, hi_r), delta)
+            for i in range(0, len(rows), _CHUNK)
+        ]
+    )
+    diff, strand = _by_fragment(diff, rows[:, 6], rows[:, 9])
     for s in (0, 1):
         alt[s] = int(np.count_nonzero((diff >= MIN_MARGIN) & (strand == s)))
         ref[s] = int(np.count_nonzero((diff <= -MIN_MARGIN) & (strand == s)))
