@@ -18,8 +18,8 @@ def _keyed(analysis):
 
 @pytest.fixture(scope="module")
 def amplicon_run(tmp_path_factory, locus):
-    truth = random_truth(locus, 15, seed=11, afs=(0.5, 1.0, 0.1))
     layout = amplicon_layout()
+    truth = random_truth(locus, 15, seed=11, afs=(0.5, 1.0, 0.1), avoid=layout.primers())
     run = simulate(locus, truth, layout, 600, tmp_path_factory.mktemp("amp") / "s", seed=5)
     return truth, run
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from whimscreen.calling.model import VariantCall
 from whimscreen.calling.pileup import Counts
+from whimscreen.calling.realign import classify
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, shift
 
@@ -141,28 +142,51 @@ def snv_calls(
 def indel_calls(
     locus: Locus, counts: Counts, params: CallerParameters, build_offset: int = 0
 ) -> list[VariantCall]:
+    """Candidates from CIGAR indels and clip junctions; alleles counted by haplotype comparison."""
     by_variant: dict[GenomicVariant, list[int]] = {}
-    for (v, strand), n in counts.indels.items():
-        by_variant.setdefault(v, [0, 0])[strand] += n
+    for source in (counts.indels, counts.clip_indels):
+        for (v, strand), n in source.items():
+            by_variant.setdefault(v, [0, 0])[strand] += n
     calls = []
-    for v, alt_fr in by_variant.items():
-        if sum(alt_fr) < params.min_alt_reads:
-            continue
+    for v, seen in by_variant.items():
         edit = edit_from_vcf(locus, v.pos, v.ref, v.alt)
         right = shift(locus, edit, "right")
         a = v.pos - locus.start  # the anchor base
         b = right.start + len(right.deleted)  # first base after the event, shifted fully right
-        if b >= len(locus.sequence):
+        if b >= len(locus.sequence) or not _worth_classifying(sum(seen), counts.spanning(a, b), params):
             continue
-        fwd, rev = counts.spanning(a, b)
-        depth = max(fwd + rev, sum(alt_fr))
-        ref_fr = (max(0, fwd - alt_fr[0]), max(0, rev - alt_fr[1]))  # reference reads spanning the event
+        alt_fr, ref_fr = classify(locus, counts.reads, v)
+        depth = sum(alt_fr) + sum(ref_fr)
         kind = "deletion" if len(v.ref) > len(v.alt) else "insertion"
-        ev = {"type": kind, "length": abs(len(v.ref) - len(v.alt)), "repeat_span": [v.pos, locus.start + b]}
-        call = _make_call(locus, build_offset, v, tuple(alt_fr), ref_fr, depth, params, ev)
+        ev = {
+            "type": kind,
+            "length": abs(len(v.ref) - len(v.alt)),
+            "repeat_span": [v.pos, locus.start + b],
+            "cigar_reads": sum(counts.indels.get((v, s), 0) for s in (0, 1)),
+            "clip_reads": sum(counts.clip_indels.get((v, s), 0) for s in (0, 1)),
+        }
+        call = _make_call(locus, build_offset, v, tuple(alt_fr), tuple(ref_fr), depth, params, ev)
         if call:
             calls.append(call)
-    return calls
+    return _strongest_of_overlapping(calls)
+
+
+def _strongest_of_overlapping(calls: list[VariantCall]) -> list[VariantCall]:
+    """Indel candidates whose compared regions overlap share reads (a clip can propose a near-miss of
+    the true event that explains its reads almost as well): keep the best-supported of each cluster."""
+    kept: list[VariantCall] = []
+    for c in sorted(calls, key=lambda c: -c.alt_depth):
+        a, b = c.evidence["repeat_span"]
+        if not any(
+            k.evidence["repeat_span"][0] - 10 <= b and a <= k.evidence["repeat_span"][1] + 10 for k in kept
+        ):
+            kept.append(c)
+    return kept
+
+
+def _worth_classifying(seen: int, spanning: tuple[int, int], params: CallerParameters) -> bool:
+    """Cheap screen before the haplotype comparison: enough aligned/clipped support to matter."""
+    return seen >= params.min_alt_reads and seen >= params.min_af / 3 * sum(spanning)
 
 
 def call_variants(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from whimscreen.calling.realign import CLIP_SEED, ReadStore, clip_indels
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import Edit, GenomicVariant, to_vcf
 from whimscreen.sequencing.reads import AlignedRead
@@ -38,6 +39,9 @@ class Counts:
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span starts
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span ends (exclusive)
     strands: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 forward, 1 reverse
+    clip_indels: Counter = field(default_factory=Counter)  # (GenomicVariant, strand) -> clipped reads
+    reads: ReadStore = field(default_factory=ReadStore.empty)  # for haplotype comparison of indels
+    clip_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # clips >= 5 bases, by base
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
 
@@ -59,6 +63,7 @@ class Pileup:
         self.counts = Counts(
             np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
         )
+        self.counts.clip_ends = np.zeros(n, np.int64)
         self._primers = sorted(primers)  # locus-index half-open intervals
         self._primer_starts = [a for a, _ in self._primers]
         self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
@@ -84,18 +89,47 @@ class Pileup:
             self.counts.reads_skipped["mapping_quality"] += 1
             return
         end = read.ref0 + sum(n for op, n in read.cigar if op in (0, 2, 3, 7, 8))
-        hi = end if hi is None else min(hi, end)
-        lo = max(lo, read.ref0)
+        primer_lo, primer_hi = read.ref0, end  # the read without its primers (for indel haplotypes)
         if self._primers:
             first, last = self._primer_at(read.ref0), self._primer_at(end - 1)
             if first:
-                lo = max(lo, first[1])
+                primer_lo = first[1]
             if last:
-                hi = min(hi, last[0])
+                primer_hi = last[0]
+        if primer_hi > primer_lo:
+            self._keep(read, primer_lo, primer_hi, end)
+        hi = primer_hi if hi is None else min(hi, primer_hi)
+        lo = max(lo, primer_lo)
         if hi <= lo:
             self.counts.reads_skipped["no_bases_left"] += 1
             return
         self._count(read, lo, hi)
+
+    def _keep(self, read: AlignedRead, lo: int, hi: int, end: int) -> None:
+        """Store the read for the haplotype comparison of indels, with the read offsets of [lo, hi)."""
+        r, q, q_lo, q_hi = read.ref0, 0, (0 if lo <= read.ref0 else None), None
+        for op, n in read.cigar:
+            if op in _M_OPS or op == 2:
+                if q_lo is None and r <= lo < r + n:
+                    q_lo = q + (lo - r if op != 2 else 0)
+                if q_hi is None and r <= hi < r + n:
+                    q_hi = q + (hi - r if op != 2 else 0)
+            r += n if op in (*_M_OPS, 2, 3) else 0
+            q += n if op in (*_M_OPS, 1, 4) else 0
+        clip_l = read.cigar[0][1] if read.cigar[0][0] == 4 else 0
+        clip_r = read.cigar[-1][1] if read.cigar[-1][0] == 4 and len(read.cigar) > 1 else 0
+        seq = read.seq.encode() if isinstance(read.seq, str) else read.seq
+        if clip_l >= 5:
+            self.counts.clip_ends[min(read.ref0, len(self.locus.sequence) - 1)] += 1
+        if clip_r >= 5:
+            self.counts.clip_ends[min(end, len(self.locus.sequence) - 1)] += 1
+        if max(clip_l, clip_r) >= CLIP_SEED:
+            for v in clip_indels(self.locus, read.seq, read.ref0, end, clip_l, clip_r):
+                self.counts.clip_indels[(v, int(read.reverse))] += 1
+        window = (q_lo or 0, len(seq) if q_hi is None else q_hi)
+        start, stop = read.ref0 - clip_l, end + clip_r
+        reads = self.counts.reads
+        reads.add(seq, bytes(read.qual), start, stop, (lo, hi), window, read.reverse, read.fragment)
 
     def _count(self, read: AlignedRead, lo: int, hi: int) -> None:
         strand = 1 if read.reverse else 0
@@ -120,7 +154,8 @@ class Pileup:
                 r += n
             elif op == 4:
                 q += n
-        self._seqs.append(seq.encode() if isinstance(seq, str) else seq)
+        raw = seq.encode() if isinstance(seq, str) else seq
+        self._seqs.append(raw)
         self._quals.append(bytes(qual))
         self._offset += len(seq)
         self._spans.append((lo, hi, strand))

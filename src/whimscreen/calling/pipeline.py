@@ -15,7 +15,7 @@ from whimscreen.calling.caller import CallerParameters, call_variants, genotype_
 from whimscreen.calling.model import SampleAnalysis, VariantCall
 from whimscreen.calling.output import check_sample_id, write_analysis
 from whimscreen.calling.pileup import Pileup
-from whimscreen.calling.qc import NO_COVERAGE_REASON, coverage_qc, unknown_coverage_qc
+from whimscreen.calling.qc import NO_COVERAGE_REASON, coverage_qc, unexplained_clips, unknown_coverage_qc
 from whimscreen.errors import AnalysisError, InputFileError
 from whimscreen.reference.locus import Locus
 
@@ -78,7 +78,10 @@ def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress) 
     if counts.reads_used == 0:
         raise AnalysisError("no reads aligned to the CXCR4 locus")
     calls = call_variants(locus, counts, params, build)
-    qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build)
+    offset = locus.to_build(locus.start, build) - locus.start
+    indels = [c.pos - offset for c in calls if len(c.ref) != len(c.alt)]
+    clips = unexplained_clips(locus, counts.clip_ends, counts.depth(), indels)
+    qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build, clips)
     return calls, qc, counts
 
 

@@ -8,6 +8,8 @@ input carries no per-base coverage at all (plain VCF), and then the sample can n
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from whimscreen.calling.model import CoverageQC
@@ -27,12 +29,43 @@ def intervals(positions: list[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def coverage_qc(locus: Locus, depth: np.ndarray, min_depth: int, min_bq: int, build: str) -> CoverageQC:
-    """``depth``: informative depth per locus index (bases at >= min_bq plus deletions)."""
+CLIP_MIN_READS = 5
+CLIP_MIN_FRACTION = 0.03
+CLIP_EXPLAINED = 40  # bases around an indel call within which clipped reads are taken as its reads
+CLIP_MARGIN = 10  # bases on each side of unexplained clips listed as not assessable
+
+
+def unexplained_clips(locus: Locus, clip_ends: np.ndarray, depth: np.ndarray, indel_positions) -> list[int]:
+    """GRCh38 positions where many reads are soft-clipped and no indel call explains it: an event the
+    caller could not resolve (e.g. an insertion longer than the reads' overlap) may lie there."""
+    flagged = np.nonzero(
+        (clip_ends >= CLIP_MIN_READS) & (clip_ends >= CLIP_MIN_FRACTION * np.maximum(depth, 1))
+    )[0]
+    out = []
+    for i in flagged:
+        p = locus.start + int(i)
+        if not any(abs(p - q) <= CLIP_EXPLAINED for q in indel_positions):
+            out.append(p)
+    return out
+
+
+def coverage_qc(
+    locus: Locus, depth: np.ndarray, min_depth: int, min_bq: int, build: str, clips: list[int] = ()
+) -> CoverageQC:
+    """``depth``: informative depth per locus index (bases at >= min_bq plus deletions); ``clips``:
+    positions of unexplained soft clips (their surroundings are not assessable)."""
     positions = np.asarray(reportable_positions())
     d = depth[positions - locus.start]
-    low = [int(p) for p in positions[d < min_depth]]
-    return _qc(locus, positions, low, min_depth, min_bq, build, float(d.mean()), int(d.min()), None)
+    bad = d < min_depth
+    for p in clips:
+        bad |= np.abs(positions - p) <= CLIP_MARGIN
+    low = [int(p) for p in positions[bad]]
+    reason = None
+    if clips:
+        where = ", ".join(f"chr2:{p}" for p in clips[:5])
+        reason = f"reads soft-clipped at {where} not explained by any call (unresolved event?)"
+    qc = _qc(locus, positions, low, min_depth, min_bq, build, float(d.mean()), int(d.min()), None)
+    return replace(qc, reason=reason) if reason else qc
 
 
 def unknown_coverage_qc(

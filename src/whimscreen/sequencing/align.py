@@ -22,7 +22,7 @@ def aligner(locus: Locus) -> mappy.Aligner:
     return mappy.Aligner(seq=locus.sequence, preset="sr", n_threads=1)
 
 
-def _to_read(hit, seq: str, qual: str, mate: int) -> AlignedRead:
+def _to_read(hit, seq: str, qual: str, mate: int, fragment: int = -1) -> AlignedRead:
     phred = qual.encode().translate(_PHRED)
     q_st, q_en = hit.q_st, hit.q_en
     if mate == 2:  # in paired mode mappy reports mate 2's query interval on its reverse complement
@@ -37,23 +37,23 @@ def _to_read(hit, seq: str, qual: str, mate: int) -> AlignedRead:
         cigar.insert(0, (4, left))
     if right:
         cigar.append((4, right))
-    return AlignedRead(hit.r_st, cigar, seq, phred, hit.strand < 0, hit.mapq, mate)
+    return AlignedRead(hit.r_st, cigar, seq, phred, hit.strand < 0, hit.mapq, mate, fragment)
 
 
 def align_pair(
-    al: mappy.Aligner, buf: mappy.ThreadBuffer, r1: Record, r2: Record | None
+    al: mappy.Aligner, buf: mappy.ThreadBuffer, r1: Record, r2: Record | None, fragment: int = -1
 ) -> list[tuple[AlignedRead, int, int | None]]:
     """Primary alignments of a read or pair, each with the locus window in which to count it."""
     if r2 is None:
         hits = [h for h in al.map(r1[1], buf=buf) if h.is_primary]
-        return [(_to_read(h, r1[1], r1[2], 0), 0, None) for h in hits[:1]]
+        return [(_to_read(h, r1[1], r1[2], 0, fragment), 0, None) for h in hits[:1]]
     out, spans = [], {}
     for h in al.map(r1[1], r2[1], buf=buf):
         if not h.is_primary or h.read_num in spans:
             continue
         rec = r1 if h.read_num == 1 else r2
         spans[h.read_num] = (h.r_st, h.r_en)
-        out.append((_to_read(h, rec[1], rec[2], h.read_num), 0, None))
+        out.append((_to_read(h, rec[1], rec[2], h.read_num, fragment), 0, None))
     if len(spans) == 2:  # count the overlap of the mates once (from mate 1)
         (a1, e1), (a2, e2) = spans[1], spans[2]
         lo, hi = (max(a2, e1), e2) if a1 <= a2 else (a2, min(e2, a1))
@@ -63,5 +63,5 @@ def align_pair(
 
 def align_records(locus: Locus, pairs: Iterator[tuple[Record, Record | None]]) -> Iterator[tuple]:
     al, buf = aligner(locus), mappy.ThreadBuffer()
-    for r1, r2 in pairs:
-        yield from align_pair(al, buf, r1, r2)
+    for n, (r1, r2) in enumerate(pairs):
+        yield from align_pair(al, buf, r1, r2, n)

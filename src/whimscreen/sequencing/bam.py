@@ -7,6 +7,7 @@ and counted.  Overlapping mates are counted once (the second mate's overlap is e
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,6 +117,7 @@ def _convert(rec: pysam.AlignedSegment, start: int, src: AlignmentSource, mates:
         rec.is_reverse,
         rec.mapping_quality,
         2 if rec.is_read2 else (1 if rec.is_paired else 0),
+        zlib.crc32(rec.query_name.encode()) if rec.query_name else -1,
     )
     end0 = rec.reference_end - (start - 1)
     if not rec.is_paired or rec.mate_is_unmapped:

@@ -20,3 +20,4 @@ class AlignedRead(NamedTuple):
     reverse: bool
     mapq: int
     mate: int = 0  # 0 single, 1 or 2 for the mates of a pair
+    fragment: int = -1  # the same number for both mates of a pair (-1: unknown)

@@ -114,26 +114,39 @@ class ErrorModel:
         return np.clip(np.rint(rng.normal(mean, self.q_sd)), 2, 41).astype(np.int64)
 
 
+def _homopolymer_mask(codes: np.ndarray) -> np.ndarray:
+    """True at bases inside runs of >= 4 identical bases."""
+    change = np.empty(len(codes), bool)
+    change[:1] = True
+    change[1:] = codes[1:] != codes[:-1]
+    run = np.cumsum(change) - 1
+    return np.bincount(run)[run] >= 4
+
+
 def _read(template: str, rng: np.random.Generator, model: ErrorModel, length: int) -> tuple[str, str]:
     """Read the first ``length`` bases of ``template`` with errors; returns (sequence, qualities)."""
-    bases, i = [], 0
-    while len(bases) < length and i < len(template):
-        run = template[i] * 4 == template[i : i + 4] or template[max(i - 3, 0) : i + 1] == template[i] * 4
-        rate = model.indel_rate * (model.homopolymer_factor if run else 1.0)
-        u = rng.random()
-        if u < rate / 2:  # deletion error: skip a template base
-            i += 1
-            continue
-        if u < rate:  # insertion error: a random extra base
-            bases.append("ACGT"[rng.integers(4)])
-        bases.append(template[i])
-        i += 1
-    n = len(bases)
+    window = template[: length + 16]  # indel errors can pull in a few more template bases
+    codes = np.frombuffer(window.encode(), np.uint8)
+    rate = model.indel_rate * np.where(_homopolymer_mask(codes), model.homopolymer_factor, 1.0)
+    u = rng.random(len(codes))
+    events = np.nonzero(u < rate)[0]
+    if len(events) == 0:
+        out = bytearray(codes[:length].tobytes())
+    else:
+        out, last = bytearray(), 0
+        for i in events:
+            out += codes[last:i].tobytes()
+            if u[i] >= rate[i] / 2:  # insertion error: a random extra base before the template base
+                out += b"ACGT"[rng.integers(4)].to_bytes(1, "big") + codes[i : i + 1].tobytes()
+            last = i + 1  # (a deletion error skips the template base)
+        out += codes[last:].tobytes()
+        del out[length:]
+    n = len(out)
     qual = model.qualities(rng, n)
-    err = rng.random(n) < 10 ** (-qual / 10)
-    for j in np.nonzero(err)[0]:
-        bases[j] = "ACGT".replace(bases[j], "")[rng.integers(3)] if bases[j] in "ACGT" else "A"
-    return "".join(bases), "".join(chr(33 + q) for q in qual)
+    for j in np.nonzero(rng.random(n) < 10 ** (-qual / 10))[0]:
+        b = chr(out[j])
+        out[j] = ord("ACGT".replace(b, "")[rng.integers(3)] if b in "ACGT" else "A")
+    return out.decode(), (qual + 33).astype(np.uint8).tobytes().decode()
 
 
 def _fragments(locus: Locus, layout: Layout, depth: int, read_length: int, rng: random.Random):
@@ -160,6 +173,7 @@ class SimulatedRun:
     truth_vcf: Path
     primers_bed: Path | None
     n_fragments: int
+    dropped_fragments: int = 0  # amplicon fragments lost because a variant altered a primer site
 
 
 def simulate(
@@ -185,10 +199,13 @@ def simulate(
     paths = [Path(f"{out_prefix}_R1{suffix}")] + ([Path(f"{out_prefix}_R2{suffix}")] if paired else [])
     opener = gzip.open if gz else open
     handles = [opener(p, "wt") for p in paths]
-    n = 0
+    n = dropped = 0
     try:
         for start, end in _fragments(locus, layout, depth, read_length, rng):
             chosen = frozenset(i for i, t in enumerate(truth) if rng.random() < t.af)
+            if layout.kind == "amplicon" and _primer_site_altered(edits, chosen, start, end, layout):
+                dropped += 1  # a primer cannot bind where the template differs from it: allele dropout
+                continue
             seq, coord = haps.get(chosen)
             lo, hi = int(np.searchsorted(coord, start)), int(np.searchsorted(coord, end))
             frag = seq[lo:hi]
@@ -207,7 +224,18 @@ def simulate(
     if layout.kind == "amplicon":
         bed = Path(f"{out_prefix}.primers.bed")
         bed.write_text("".join(f"chr2\t{a - 1}\t{b}\n" for a, b in layout.primers()))
-    return SimulatedRun(tuple(paths), truth_vcf, bed, n)
+    return SimulatedRun(tuple(paths), truth_vcf, bed, n, dropped)
+
+
+def _primer_site_altered(edits: list[Edit], chosen: frozenset, start: int, end: int, layout: Layout) -> bool:
+    """Does a chosen variant touch either primer site of the amplicon [start, end) (locus indices)?"""
+    p = layout.primer_length
+    for i in chosen:
+        e = edits[i]
+        for a, b in ((start, start + p), (end - p, end)):
+            if (e.deleted and e.start < b and e.end > a) or (not e.deleted and a < e.start < b):
+                return True
+    return False
 
 
 def _gv(t: TruthVariant) -> GenomicVariant:
@@ -245,12 +273,21 @@ def random_truth(
     afs: tuple[float, ...] = (0.5, 1.0),
     spacing: int = 60,
     max_indel: int = 30,
+    avoid: list[tuple[int, int]] = (),
+    flank: int = 0,
 ) -> list[TruthVariant]:
     """``n`` random variants in the reportable range, spaced ``spacing`` apart: a third SNVs, a third
     deletions and a third insertions (half of them duplications of the following bases, i.e. repeats),
-    1..``max_indel`` bp, allele fractions cycling through ``afs``."""
+    1..``max_indel`` bp, allele fractions cycling through ``afs``.  Positions lie in the reportable range
+    widened by ``flank`` bases, none within ``max_indel`` + 1 bases of an ``avoid`` interval (GRCh38
+    inclusive, e.g. ``Layout.primers()``: a variant under a primer drops its amplicon out)."""
     rng = random.Random(seed)
-    positions = [p for iv in reportable_range() for p in range(iv.start + 5, iv.end - 5)]
+    positions = [
+        p
+        for iv in reportable_range()
+        for p in range(iv.start + 5 - flank, iv.end - 5 + flank)
+        if not any(a - max_indel - 1 <= p <= b + 1 for a, b in avoid)
+    ]
     chosen: list[int] = []
     for p in rng.sample(positions, len(positions)):
         if all(abs(p - q) >= spacing for q in chosen):

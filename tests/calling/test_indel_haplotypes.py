@@ -1,0 +1,49 @@
+"""Indel allele counts from haplotype comparison: long deletions near amplicon read ends keep their true
+allele fraction, deletions the aligner soft-clips are still called, and a variant under a primer drops the
+amplicon out (QC lists the gap)."""
+
+import pytest
+
+from whimscreen.calling.pipeline import analyze_paths
+from whimscreen.sequencing.simulate import TruthVariant, amplicon_layout, simulate
+
+
+def _deletion(locus, pos, length, af):
+    return TruthVariant(pos, locus.fetch(pos, pos + length), locus.base(pos), af)
+
+
+def _run(tmp_path, locus, truth, depth, seed=1):
+    run = simulate(locus, truth, amplicon_layout(), depth, tmp_path / "s", seed=seed)
+    analysis = analyze_paths(list(run.fastq), "H1", None, locus, primers=run.primers_bed)
+    return {(c.pos, c.ref, c.alt): c for c in analysis.calls}, analysis.qc
+
+
+@pytest.mark.parametrize("pos, length", [(136115404, 24), (136114990, 23), (136115602, 25)])
+def test_mosaic_long_deletion_af_is_not_inflated(tmp_path, locus, pos, length):
+    # each ends where reads from one primer stop: counted against spanning reads only it measured ~38%
+    t = _deletion(locus, pos, length, 0.2)
+    calls, _ = _run(tmp_path, locus, [t], 600)
+    call = calls[(t.pos, t.ref, t.alt)]
+    assert call.passed and call.mosaic, call
+    assert 0.13 < call.af < 0.27, call
+
+
+@pytest.mark.parametrize("af", [1.0, 0.2])
+def test_deletion_soft_clipped_by_the_aligner_is_called(tmp_path, locus, af):
+    # 26 bp deleted 5 bp before the last amplicon's primer: reads from that primer have 25 bases past the
+    # junction, which the aligner soft-clips instead of writing the deletion
+    t = _deletion(locus, 136115917, 26, af)
+    calls, _ = _run(tmp_path, locus, [t], 150 if af == 1.0 else 600)
+    call = calls.get((t.pos, t.ref, t.alt))
+    assert call is not None and call.passed, call
+    assert call.genotype == ("1/1" if af == 1.0 else "0/1") and call.mosaic == (af < 0.35)
+    assert call.evidence["clip_reads"] > 0
+
+
+def test_homozygous_variant_under_a_primer_is_uncovered(tmp_path, locus):
+    layout = amplicon_layout()
+    a, b = layout.amplicons[3]
+    t = _deletion(locus, a - 4, 5, 1.0)  # deletes the first bases of amplicon 3's forward primer
+    _, qc = _run(tmp_path, locus, [t], 150)
+    assert not qc.fully_covered and qc.uncovered
+    assert all(a < s <= e < b for s, e in qc.uncovered)  # the part only amplicon 3 reaches
