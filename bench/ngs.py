@@ -53,8 +53,18 @@ recall at 5% allele fraction with >= 500x; 200k read pairs FASTQ -> JSON faster 
 
 With n variants and none missed, the Wilson 95% lower bound is n / (n + 3.84): a lower bound of 99.9%
 needs ~3,840 variants of a kind; the rows above show the point estimate and how far the run supports it.
-whimscreen's peak RSS includes the Python process (hgvs, numpy) and the reads kept for the indel
-haplotype comparison; the peer's is the largest of its concurrently running stages.
+
+Where the targets are not met (read with docs/ngs-calling.md, Known limitations):
+- Amplicon, insertions 6-30 bp: with 2x150 reads on 280-bp amplicons the mates overlap by ~20 bp, so a
+  long insertion near an amplicon's middle is never read whole. Most such samples are flagged by the
+  unexplained-soft-clip QC ("not assessable": Inconclusive, not Negative); the misses in the recall column
+  are those the QC did not flag, i.e. possible false Negatives. Capture (random fragment ends) finds all.
+- Germline amplicon SNV false positives (AF 0.2-0.5) cluster where those long insertions lie (e.g.
+  chr2:136115399, next to an unresolved 27-bp insertion): misaligned reads; not filtered yet.
+- Mosaic 5%: ~660x gives ~33 alternate reads on average; a miss is a draw below the 3% floor (binomial
+  tail ~1%), which matches the ~1-3% misses.
+whimscreen's peak RSS includes the Python process (hgvs, numpy), the accuracy runs before it and the reads
+kept for the indel haplotype comparison; the peer's is the largest of its concurrently running stages.
 """
 
 
