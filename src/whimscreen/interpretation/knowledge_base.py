@@ -1,0 +1,112 @@
+"""The cited CXCR4 variant knowledge base (data/cxcr4_kb.tsv), mapped through the foundation.
+
+Every entry is parsed and named by the reference layer; lookups are by the normalized GRCh38 variant, so a
+variant matches its entry whatever form it was written in.  An empty classification means "not curated".
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from whimscreen.errors import InterpretationError, VariantError
+from whimscreen.reference.annotate import annotate
+from whimscreen.reference.locus import Locus
+from whimscreen.reference.parse import parse_variant
+from whimscreen.reference.variant import GenomicVariant
+
+CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    hgvs_c: str
+    hgvs_p: str
+    classification: str  # "" when not curated
+    fields: dict = field(repr=False)
+    variant: GenomicVariant | None = None
+    protein_position: int | None = None
+    consequence: str = ""
+
+    @property
+    def pathogenic(self) -> bool:
+        return self.classification in ("Pathogenic", "Likely pathogenic")
+
+    def pmids(self) -> list[str]:
+        return [p for p in self.fields.get("pmids", "").replace(",", ";").split(";") if p.strip()]
+
+    def to_dict(self) -> dict:
+        return dict(self.fields) | {
+            "pmids": self.pmids(),
+            "variant": str(self.variant) if self.variant else None,
+        }
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    version: str
+    entries: tuple[Entry, ...]
+    problems: tuple[str, ...] = ()
+
+    def lookup(self, variant: GenomicVariant) -> Entry | None:
+        return next((e for e in self.entries if e.variant == variant), None)
+
+    def pathogenic_at(self, position: int, consequences: set[str]) -> list[Entry]:
+        return [
+            e
+            for e in self.entries
+            if e.pathogenic and e.protein_position == position and e.consequence in consequences
+        ]
+
+
+def _read() -> tuple[str, list[dict]]:
+    text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
+    version = next(
+        (ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("# version:")), ""
+    )
+    rows = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return version, list(csv.DictReader(rows, delimiter="\t"))
+
+
+def load(locus: Locus) -> KnowledgeBase:
+    """Load and map every entry; problems (unparsable names, mismatched p., duplicates) are collected."""
+    version, rows = _read()
+    if not version:
+        raise InterpretationError("cxcr4_kb.tsv has no '# version:' header")
+    entries, problems, seen = [], [], {}
+    for row in rows:
+        where = f"{row.get('id')} {row.get('hgvs_c')}"
+        cls = row.get("classification", "").strip()
+        if cls and cls not in CLASSES:
+            problems.append(f"{where}: unknown classification {cls!r}")
+        try:
+            ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{row['hgvs_c']}"))
+        except VariantError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or ann.hgvs_p != row["hgvs_p"]:
+            problems.append(f"{where}: the foundation names it {ann.hgvs_c} {ann.hgvs_p}")
+        if ann.variant in seen:
+            problems.append(f"{where}: duplicate of {seen[ann.variant]}")
+        seen[ann.variant] = row["id"]
+        entries.append(
+            Entry(
+                row["id"],
+                row["hgvs_c"],
+                row["hgvs_p"],
+                cls,
+                row,
+                ann.variant,
+                ann.protein_position,
+                ann.consequence,
+            )
+        )
+    return KnowledgeBase(version, tuple(entries), tuple(problems))
+
+
+@cache
+def load_cached(locus: Locus) -> KnowledgeBase:
+    return load(locus)
