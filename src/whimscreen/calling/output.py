@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,11 +46,16 @@ def output_paths(out_dir: Path, sample: str) -> dict[str, Path]:
     }
 
 
-def write_analysis(analysis: SampleAnalysis, out_dir: Path, locus: Locus) -> dict[str, Path]:
-    """Write the three files; returns their final paths."""
+def write_analysis(
+    analysis: SampleAnalysis, out_dir: Path, locus: Locus, enrich: Callable[[dict], dict] | None = None
+) -> dict[str, Path]:
+    """Write the three files; returns their final paths.  ``enrich`` (injected by an upper layer, e.g. the
+    interpretation) transforms the JSON document before the one atomic write."""
     check_sample_id(analysis.sample)
     out_dir = Path(out_dir)
     document = to_json(analysis, locus)  # annotate everything before touching the disk
+    if enrich is not None:
+        document = enrich(document)
     parent = out_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.whimscreen-", dir=parent))

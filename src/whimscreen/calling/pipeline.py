@@ -142,6 +142,7 @@ def analyze_paths(
     sample_name: str | None = None,
     reference_fasta: Path | None = None,
     progress: Progress | None = None,
+    enrich: Callable[[dict], dict] | None = None,
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
     ``out_dir`` is given.  Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
@@ -188,7 +189,7 @@ def analyze_paths(
         tuple(file_digest(p) for p in paths),
     )
     if out_dir is not None:
-        write_analysis(analysis, Path(out_dir), locus)
+        write_analysis(analysis, Path(out_dir), locus, enrich)
     return analysis
 
 

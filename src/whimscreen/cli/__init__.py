@@ -14,12 +14,14 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, examples, reference, variant
+    from whimscreen.cli import analyze, classify, examples, kb, reference, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
     app.command("examples")(examples.examples)
     app.command("analyze")(analyze.analyze)
+    app.command("classify")(classify.classify)
+    app.add_typer(kb.app, name="kb")
 
 
 def main() -> None:

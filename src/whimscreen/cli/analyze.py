@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -9,6 +10,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.cli.common import active_locus
+from whimscreen.cli.interpret import DeNovoOption, NoKbOption, PhenotypeOption, evidence, knowledge_base
+from whimscreen.interpretation.result import interpret_analysis
 
 
 def analyze(
@@ -28,9 +31,13 @@ def analyze(
     reference_fasta: Path = typer.Option(
         None, "--reference-fasta", help="Genome FASTA a CRAM was written with."
     ),
+    phenotype: list[str] = PhenotypeOption,
+    de_novo: str = DeNovoOption,
+    no_kb: bool = NoKbOption,
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
     locus = active_locus()
+    kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -53,6 +60,7 @@ def analyze(
             sample_name=sample_name,
             reference_fasta=reference_fasta,
             progress=lambda n: bar.update(task, completed=n),
+            enrich=lambda doc: interpret_analysis(doc, kb, case),
         )
     qc = analysis.qc
     status = "fully covered" if qc.fully_covered else f"NOT fully covered ({len(qc.uncovered)} gaps)"
@@ -68,6 +76,8 @@ def analyze(
             f"  chr2:{c.pos}:{c.ref}:{c.alt} {c.genotype} AF={c.af if c.af is None else round(c.af, 3)} "
             f"{flags}{' MOSAIC' if c.mosaic else ''}"
         )
+    result = json.loads((out / f"{sample}.json").read_text())["result"]
+    typer.echo(f"  RESULT: {result['summary']}")
     typer.echo(f"  wrote {out / (sample + '.json')} and {out / (sample + '.vcf.gz')}")
     if locus.info.demo:
         typer.echo("  DEMO REFERENCE — NOT FOR CLINICAL USE")

@@ -1,0 +1,47 @@
+"""``whimscreen classify EXPR``: the ACMG/AMP classification of one CXCR4 variant, criterion by criterion."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from whimscreen.cli.common import BuildOption, active_locus, check_build, print_json
+from whimscreen.cli.interpret import DeNovoOption, NoKbOption, PhenotypeOption, evidence, knowledge_base
+from whimscreen.interpretation.classify import classify as classify_variant
+from whimscreen.reference.annotate import annotate
+from whimscreen.reference.parse import parse_variant
+
+
+def classify(
+    expr: str = typer.Argument(
+        ..., help="HGVS c./g. on CXCR4, or chr2:POS:REF:ALT / 2-POS-REF-ALT on --build."
+    ),
+    build: str = BuildOption,
+    de_novo: str = DeNovoOption,
+    phenotype: list[str] = PhenotypeOption,
+    segregation: int = typer.Option(0, "--segregation", help="Informative meioses with co-segregation."),
+    population_af: float = typer.Option(None, "--population-af", help="Highest population allele frequency."),
+    no_kb: bool = NoKbOption,
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Classify a CXCR4 variant with the CXCR4-specific ACMG/AMP rules (Bayesian points)."""
+    locus = active_locus()
+    ann = annotate(locus, parse_variant(locus, expr, check_build(build))).to_dict()
+    kb = knowledge_base(locus, no_kb)
+    result = classify_variant(ann, evidence(phenotype, de_novo, segregation, population_af), kb)
+    data = {"variant": ann} | result.to_dict() | {"kb_version": kb.version if kb else None}
+    if as_json:
+        print_json(data)
+        return
+    console = Console()
+    console.print(f"[bold]{ann['hgvs_c']} {ann['hgvs_p'] or ''}[/]  {ann['consequence']}")
+    table = Table("criterion", "strength", "points", "justification")
+    for c in data["criteria"]:
+        table.add_row(c["code"], c["strength"], str(c["points"]), c["justification"])
+    console.print(table)
+    console.print(
+        f"[bold]{data['classification']}[/] ({data['points']} points; {data['classification_source']})"
+    )
+    if locus.info.demo:
+        console.print(f"[bold red]{ann['reference']['warning']}[/]")

@@ -1,0 +1,31 @@
+"""Options and helpers shared by ``classify`` and ``analyze``: case evidence and the knowledge base."""
+
+from __future__ import annotations
+
+import typer
+
+from whimscreen.interpretation.evidence import Evidence
+from whimscreen.interpretation.knowledge_base import KnowledgeBase, load
+from whimscreen.reference import Locus
+
+PhenotypeOption = typer.Option(
+    None,
+    "--phenotype",
+    help="Clinical feature (repeatable): myelokathexis, neutropenia, lymphopenia, "
+    "monocytopenia, warts, hypogammaglobulinemia, recurrent-infections; HP: ids are recorded, not scored.",
+)
+DeNovoOption = typer.Option(None, "--de-novo", help="confirmed (parentage confirmed) or assumed.")
+NoKbOption = typer.Option(False, "--no-kb", help="Apply the CXCR4 rules alone, without the knowledge base.")
+
+
+def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | None = None) -> Evidence:
+    return Evidence(
+        de_novo=de_novo,
+        phenotype=tuple(phenotype or ()),
+        segregation_meioses=segregation,
+        population_af=population_af,
+    )
+
+
+def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
+    return None if no_kb else load(locus)
