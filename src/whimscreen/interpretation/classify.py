@@ -55,7 +55,8 @@ def classify(
     entry = kb.lookup(_variant(annotation)) if kb else None
     met = [c for rule in RULES if (c := rule(annotation, entry, kb, evidence)) is not None]
     points = sum(c.points for c in met)
-    computed = class_for(points)
+    # BA1 stands alone (Richards 2015; outside the point sum in Tavtigian 2020): Benign whatever else is met
+    computed = "Benign" if any(c.code == "BA1" for c in met) else class_for(points)
     if entry is not None and entry.classification:
         return Classification(
             entry.classification,
