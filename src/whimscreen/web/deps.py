@@ -7,6 +7,7 @@ authorization matrix test (tests/web/test_authorization.py) fails for any route 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -43,6 +44,8 @@ async def current_user(request: Request, db: Session = DB) -> User:
         raise NotAuthenticated("this account is not active")
     await check_csrf(request, record.csrf_token)
     request.state.user, request.state.csrf = user, record.csrf_token
+    # a detached snapshot for templates: error pages render after the transaction rolled back
+    request.state.viewer = SimpleNamespace(id=user.id, name=user.name, role=user.role)
     return user
 
 

@@ -26,7 +26,7 @@ def reference_stamp(home: Path) -> dict:
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
     ctx = {
-        "user": getattr(request.state, "user", None),
+        "user": getattr(request.state, "viewer", None),
         "csrf": getattr(request.state, "csrf", None),
         "reference": reference_stamp(request.app.state.home),
     }
