@@ -50,7 +50,9 @@ def _seed(app) -> None:
     with unit_of_work(app.state.sessions) as db:
         for key, email in STAFF.items():
             role = key.rstrip("2")
-            extra = {"license_id": f"LIC-{key}", "institution": "Test Hospital"} if role == "physician" else {}
+            extra = (
+                {"license_id": f"LIC-{key}", "institution": "Test Hospital"} if role == "physician" else {}
+            )
             users.create_user(db, None, email, key.title(), PASSWORD, role, **extra)
 
 

@@ -25,16 +25,31 @@ def eligible_patient(doc, name="Ada Example") -> int:
 
 
 def consent_and_order(doc, patient_id: int) -> dict:
-    ok(doc.post(f"/api/patients/{patient_id}/consent", json={"given_by": "Parent Example", "relationship": "parent",
-                                                           "consented_on": date.today().isoformat(),
-                                                           "version": CURRENT_VERSION}), 201)
+    ok(
+        doc.post(
+            f"/api/patients/{patient_id}/consent",
+            json={
+                "given_by": "Parent Example",
+                "relationship": "parent",
+                "consented_on": date.today().isoformat(),
+                "version": CURRENT_VERSION,
+            },
+        ),
+        201,
+    )
     return ok(doc.post(f"/api/patients/{patient_id}/orders", json={}), 201)
 
 
 def accession_and_upload(tech, order_id: int, tmp_path, variant="NM_003467.3:c.1000C>T") -> dict:
-    sample = ok(tech.post(f"/api/orders/{order_id}/accession",
-                          json={"specimen_type": "peripheral blood (EDTA)"}), 201)
+    sample = ok(
+        tech.post(f"/api/orders/{order_id}/accession", json={"specimen_type": "peripheral blood (EDTA)"}), 201
+    )
     vcf = write_gvcf(demo_locus(), tmp_path / f"order{order_id}.vcf", "S1", variant)
     with open(vcf, "rb") as fh:
-        ok(tech.post(f"/api/samples/{sample['id']}/uploads", files={"file": ("calls.vcf", fh, "text/plain")}), 201)
+        ok(
+            tech.post(
+                f"/api/samples/{sample['id']}/uploads", files={"file": ("calls.vcf", fh, "text/plain")}
+            ),
+            201,
+        )
     return sample

@@ -21,8 +21,12 @@ def _unavailable(reason: str):
 
 
 def _psql(sql: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["su", "postgres", "-c", f'psql -v ON_ERROR_STOP=1 -qc "{sql}"'],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        ["su", "postgres", "-c", f'psql -v ON_ERROR_STOP=1 -qc "{sql}"'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def _local_server_url() -> str:

@@ -13,9 +13,18 @@ from tests.web.flow import accession_and_upload, consent_and_order, eligible_pat
 from whimscreen.web.app import route_table
 
 PUBLIC = {
-    ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc"),
-    ("GET", "/healthz"), ("POST", "/api/auth/register"), ("POST", "/api/auth/login"),
-    ("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("GET", "/register"), ("POST", "/register"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+    ("GET", "/healthz"),
+    ("POST", "/api/auth/register"),
+    ("POST", "/api/auth/login"),
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/register"),
+    ("POST", "/register"),
 }
 ALL = {"physician", "technologist", "director", "coordinator", "admin"}
 LAB = {"technologist", "director"}
@@ -89,16 +98,26 @@ def world(sqlite_portal, tmp_path):
     tech = sqlite_portal.login("technologist")
     sample = accession_and_upload(tech, order["id"], tmp_path)
     job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
-    other = next(u for u in ok(sqlite_portal.login("admin").get("/api/admin/users")) if u["email"].startswith("doc2"))
-    ids = {"patient_id": pid, "order_id": order["id"], "sample_id": sample["id"], "job_id": job["id"],
-           "user_id": other["id"], "decision": "approve"}
+    other = next(
+        u for u in ok(sqlite_portal.login("admin").get("/api/admin/users")) if u["email"].startswith("doc2")
+    )
+    ids = {
+        "patient_id": pid,
+        "order_id": order["id"],
+        "sample_id": sample["id"],
+        "job_id": job["id"],
+        "user_id": other["id"],
+        "decision": "approve",
+    }
     clients = {r: sqlite_portal.login(r) for r in (*ALL, "physician2")}
     return sqlite_portal, ids, clients
 
 
 def _call(client, method: str, path: str):
     if path.startswith("/api/"):
-        return client.request(method, path, json={} if method in ("POST", "PUT") else None, follow_redirects=False)
+        return client.request(
+            method, path, json={} if method in ("POST", "PUT") else None, follow_redirects=False
+        )
     data = {"csrf_token": client.headers.get("X-CSRF-Token", "")} if method == "POST" else None
     return client.request(method, path, data=data, follow_redirects=False)
 
@@ -137,7 +156,11 @@ def test_allowed_roles_are_not_refused(world):
             continue
         for role in allowed:
             r = _call(clients[role], method, template.format(**ids))
-            assert r.status_code not in (401, 403, 404) and r.status_code < 500, (role, template, r.status_code)
+            assert r.status_code not in (401, 403, 404) and r.status_code < 500, (
+                role,
+                template,
+                r.status_code,
+            )
 
 
 def test_csrf_required_for_changes(world):
@@ -146,7 +169,12 @@ def test_csrf_required_for_changes(world):
     token = doc.headers.pop("X-CSRF-Token")
     r = doc.post("/api/patients", json={"name": "X", "birth_date": "2000-01-01", "sex": "male"})
     assert r.status_code == 403 and "CSRF" in r.text
-    r = doc.post("/patients", data={"name": "X", "birth_date": "2000-01-01", "sex": "male", "csrf_token": "wrong"})
+    r = doc.post(
+        "/patients", data={"name": "X", "birth_date": "2000-01-01", "sex": "male", "csrf_token": "wrong"}
+    )
     assert r.status_code == 403
     doc.headers["X-CSRF-Token"] = token
-    assert doc.post("/api/patients", json={"name": "X", "birth_date": "2000-01-01", "sex": "male"}).status_code == 201
+    assert (
+        doc.post("/api/patients", json={"name": "X", "birth_date": "2000-01-01", "sex": "male"}).status_code
+        == 201
+    )

@@ -9,10 +9,24 @@ from tests.web.flow import accession_and_upload, consent_and_order, eligible_pat
 
 def test_whole_flow(portal, tmp_path):
     anon = portal.client
-    ok(anon.post("/api/auth/register", json={"email": "new@clinic.org", "name": "Dr New", "password": PASSWORD,
-                                            "license_id": "MD-123", "institution": "Clinic"}), 201)
+    ok(
+        anon.post(
+            "/api/auth/register",
+            json={
+                "email": "new@clinic.org",
+                "name": "Dr New",
+                "password": PASSWORD,
+                "license_id": "MD-123",
+                "institution": "Clinic",
+            },
+        ),
+        201,
+    )
     # pending: cannot log in until approved
-    assert anon.post("/api/auth/login", json={"email": "new@clinic.org", "password": PASSWORD}).status_code == 403
+    assert (
+        anon.post("/api/auth/login", json={"email": "new@clinic.org", "password": PASSWORD}).status_code
+        == 403
+    )
     admin = portal.login("admin")
     new = next(u for u in ok(admin.get("/api/admin/users")) if u["email"] == "new@clinic.org")
     assert new["status"] == "pending"
@@ -45,7 +59,13 @@ def test_whole_flow(portal, tmp_path):
     status = ok(doc.get(f"/api/orders/{order['id']}"))
     assert status["status"] == "reported"
     assert [e["status"] for e in status["events"]] == [
-        "ordered", "kit_sent", "received", "sequencing", "analysis", "review", "reported"
+        "ordered",
+        "kit_sent",
+        "received",
+        "sequencing",
+        "analysis",
+        "review",
+        "reported",
     ]
     pdf = doc.get(f"/api/orders/{order['id']}/report")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from whimscreen.program.storage.models import Order, Sample, User
 
+ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous"}
+
 
 def _variant_row(v: dict) -> dict:
     c = v.get("classification") or {}
@@ -16,7 +18,7 @@ def _variant_row(v: dict) -> dict:
         "hgvs_p": v.get("hgvs_p"),
         "hgvs_g": v.get("hgvs_g"),
         "consequence": v.get("consequence"),
-        "genotype": v.get("genotype"),
+        "genotype": ZYGOSITY.get(v.get("genotype"), v.get("genotype")),
         "af": v.get("af"),
         "depth": v.get("depth"),
         "filters": v.get("filters") or [],
