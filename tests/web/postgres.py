@@ -1,5 +1,5 @@
 """A PostgreSQL database for tests: DATABASE_URL if it names one, else the local Debian cluster (started if
-needed) with a test role.  Under CI=true a missing PostgreSQL is a failure; elsewhere the tests are skipped."""
+needed) with a test role.  Under CI=true a missing PostgreSQL is a failure; elsewhere tests are skipped."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``whimscreen serve`` (the portal on the configured database) and ``whimscreen demo`` (a seeded demo study)."""
+"""``whimscreen serve``: the portal on the configured database; ``whimscreen demo``: a seeded demo study."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
 ) -> None:
-    """Run the program portal on DATABASE_URL (default: a SQLite file in the data directory); migrates first."""
+    """Run the portal on DATABASE_URL (default: a SQLite file in the data directory); migrates first."""
     from whimscreen.program.storage.migrate import upgrade
     from whimscreen.web.app import config_from_settings, create_app
 
