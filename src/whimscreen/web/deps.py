@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from whimscreen.program import access
 from whimscreen.program.errors import Forbidden, NotAuthenticated
+from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, User
 from whimscreen.program.users import LAB
 from whimscreen.web.security import check_csrf, session_of
@@ -21,15 +22,8 @@ from whimscreen.web.security import check_csrf, session_of
 
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error."""
-    db = request.app.state.sessions()
-    try:
+    with unit_of_work(request.app.state.sessions) as db:
         yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
-    finally:
-        db.close()
 
 
 DB = Depends(get_db, scope="function")  # commit before the response is sent
