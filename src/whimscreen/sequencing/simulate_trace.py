@@ -26,7 +26,7 @@ class TraceSettings:
     lead: int = 40  # scans before the first peak
     amplitude: float = 2000.0  # peak height at the start of the read
     decay: float = 900.0  # bases over which the signal falls by e
-    noise: float = 12.0  # baseline noise (sd, absolute)
+    noise: float = 6.0  # baseline noise (sd, absolute)
     unevenness: float = 0.3  # sd of log peak height, shared by both alleles
     allele_jitter: float = 0.12  # sd of log height between the two alleles at one position
     poor_start: int = 18  # bases with ramping signal at the start
