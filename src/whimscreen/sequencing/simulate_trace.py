@@ -31,6 +31,7 @@ class TraceSettings:
     allele_jitter: float = 0.12  # sd of log height between the two alleles at one position
     poor_start: int = 18  # bases with ramping signal at the start
     blobs: int = 2  # dye blobs
+    blob_height: float = 0.15  # relative to the starting peak height
 
 
 def apply_edits(sequence: str, edits: list[tuple[int, str, str]]) -> str:
@@ -102,7 +103,7 @@ def _add_blobs(rng, channels: np.ndarray, s: TraceSettings, n: int) -> None:
     for _ in range(s.blobs):
         centre = s.lead + rng.uniform(40, min(110, max(41, n - 1))) * s.spacing
         k = rng.integers(4)
-        channels[k] += 0.25 * s.amplitude * np.exp(-0.5 * ((x - centre) / (2.5 * s.spacing)) ** 2)
+        channels[k] += s.blob_height * s.amplitude * np.exp(-0.5 * ((x - centre) / (1.2 * s.spacing)) ** 2)
 
 
 def basecall(channels: np.ndarray, peaks: np.ndarray, noise: float) -> tuple[str, np.ndarray]:

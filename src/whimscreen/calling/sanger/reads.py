@@ -77,4 +77,7 @@ def analyze_read(trace: Trace, target: Target) -> ReadResult:
     if dec.indel is not None:
         calls.append(het_indel_call(target, pl, peaks, dec.indel))
     covered = _covered(trace, pl, trim[0], stop, len(target.sequence))
+    if dec.indel is not None:  # the read shows what happens at the indel's own bases
+        n, a, b = len(target.sequence), dec.indel.ref_start, max(dec.indel.ref_end, dec.indel.ref_start + 1)
+        covered[slice(n - b, n - a) if pl.reverse else slice(a, b)] = True
     return ReadResult(trace, pl, peaks, trim, dec, tuple(calls), covered)
