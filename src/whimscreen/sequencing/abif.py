@@ -3,7 +3,7 @@
 Taken from the file's raw tags (``annotations['abif_raw']``): the basecaller's calls ``PBAS2`` (``PBAS1``
 when only the edited calls exist), their qualities ``PCON2``/``PCON1``, the four analysed channels
 ``DATA9``-``DATA12`` in the order the dye/base order tag ``FWO_1`` gives, and the peak position of each call
-``PLOC2``/``PLOC1``.  Files without qualities get an estimate from the peak shapes (``estimate_quality``).
+``PLOC2``/``PLOC1``.  Files without qualities (or with only zeros, as old ABI 310 files) get an estimate from the peak shapes (``estimate_quality``).
 Anything that is not a readable trace raises ``InputFileError`` naming the file.
 """
 
@@ -22,7 +22,7 @@ BASES = "ACGT"
 
 @dataclass(frozen=True, eq=False)
 class Trace:
-    """One read.  ``channels[b]`` is the intensity of base ``b`` per scan; ``peaks[i]`` the scan of call ``i``."""
+    """One read: ``channels[b]`` the intensity of base ``b`` per scan, ``peaks[i]`` the scan of call ``i``."""
 
     name: str  # file name
     sample_id: str  # SMPL1 of the file ('' when absent)
@@ -111,6 +111,8 @@ def _from_raw(path: Path, raw: dict) -> Trace:
         )
         if len(quality) != len(bases):
             raise InputFileError(f"{path}: {len(bases)} base calls but {len(quality)} quality values")
+        if not quality.any():  # old basecallers write zeros where they computed no quality
+            quality, estimated = estimate_quality(channels, bases, peaks), True
     sample_id = _text(raw.get("SMPL1")).strip()
     return Trace(path.name, sample_id, bases, quality, peaks, channels, estimated)
 
