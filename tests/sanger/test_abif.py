@@ -40,7 +40,11 @@ def test_read_trace_orders_channels_by_fwo(tmp_path):
 
 @pytest.mark.parametrize(
     "content, message",
-    [(b"", "empty"), (b"hello world, not a trace", "not an ABIF"), (b"ABIF\x00\x65" + b"\x00" * 10, "truncated")],
+    [
+        (b"", "empty"),
+        (b"hello world, not a trace", "not an ABIF"),
+        (b"ABIF\x00\x65" + b"\x00" * 10, "truncated"),
+    ],
 )
 def test_bad_files(tmp_path, content, message):
     p = tmp_path / "bad.ab1"
@@ -58,12 +62,13 @@ def test_truncated_generated_file(tmp_path):
         read_trace(tmp_path / "cut.ab1")
 
 
-@pytest.mark.parametrize("name, calls, sample, estimated", [("310", 868, "D11F", True),
-                                                             ("3100", 795, "16S_S2_1387R", False)])
+@pytest.mark.parametrize(
+    "name, calls, sample, estimated", [("310", 868, "D11F", True), ("3100", 795, "16S_S2_1387R", False)]
+)
 def test_public_biopython_traces(tmp_path, name, calls, sample, estimated):
     p = tmp_path / f"{name}.ab1"
     p.write_bytes(gzip.decompress((DATA / f"{name}.ab1.gz").read_bytes()))
     t = read_trace(p)
     assert (t.length, t.sample_id, t.quality_estimated) == (calls, sample, estimated)
     assert len(t.peaks) == calls and np.all(np.diff(t.peaks) > 0)
-    assert 0 <= t.quality.min() and t.quality.max() <= 99
+    assert t.quality.min() >= 0 and t.quality.max() <= 99

@@ -83,8 +83,11 @@ def test_variant_on_one_strand_only_is_flagged(locus, tmp_path):
 def test_indel_and_snv_in_one_sample_with_images(locus, tmp_path):
     from whimscreen.reporting.chromatogram import render
 
-    vs = [(deletion(locus, 136115400, 5), "het"), (snv(locus, 136114950), "het"),
-          (insertion(locus, 136115800, "GATTACA"), "het")]
+    vs = [
+        (deletion(locus, 136115400, 5), "het"),
+        (snv(locus, 136114950), "het"),
+        (insertion(locus, 136115800, "GATTACA"), "het"),
+    ]
     paths = write_sample(locus, tmp_path / "in", vs, seed=9)
     analyze_traces(paths, sample="S", out_dir=tmp_path / "out", locus=locus, render=render)
     doc = json.loads((tmp_path / "out" / "S.json").read_text())

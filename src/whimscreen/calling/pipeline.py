@@ -148,7 +148,8 @@ def analyze_paths(
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
     ``out_dir`` is given.  Sanger traces only: ``reference`` (single-sequence FASTA) replaces the locus,
-    ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).  Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
+    ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).
+    Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
     from whimscreen import __version__
 
     check_sample_id(sample)

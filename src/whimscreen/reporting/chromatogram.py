@@ -35,16 +35,39 @@ def _draw(ax, ex: dict) -> None:
     peaks = list(ex["peaks"])
     for i, p in enumerate(peaks):
         called, ref = ex["called"][i], ex["reference"][i]
-        ax.text(p, -0.08 * top, called, ha="center", va="top", color=COLOURS.get(called, "grey"),
-                fontsize=8, family="monospace")
+        ax.text(
+            p,
+            -0.08 * top,
+            called,
+            ha="center",
+            va="top",
+            color=COLOURS.get(called, "grey"),
+            fontsize=8,
+            family="monospace",
+        )
         ax.text(p, -0.2 * top, ref, ha="center", va="top", color="grey", fontsize=8, family="monospace")
     mark = peaks[ex["mark"]]
     ax.axvspan(mark - 5, mark + 5, color="gold", alpha=0.35, zorder=0)
-    ax.annotate(ex["label"], (mark, top), xytext=(0, 4), textcoords="offset points", ha="center",
-                fontsize=9, weight="bold")
+    ax.annotate(
+        ex["label"],
+        (mark, top),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        fontsize=9,
+        weight="bold",
+    )
     ax.text(-0.01, -0.08, "called", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7)
-    ax.text(-0.01, -0.2, "reference", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7,
-            color="grey")
+    ax.text(
+        -0.01,
+        -0.2,
+        "reference",
+        transform=ax.get_yaxis_transform(),
+        ha="right",
+        va="top",
+        fontsize=7,
+        color="grey",
+    )
     ax.set_ylim(-0.3 * top, 1.15 * top)
     ax.set_yticks([])
     ax.set_xticks([])

@@ -3,7 +3,8 @@
 Taken from the file's raw tags (``annotations['abif_raw']``): the basecaller's calls ``PBAS2`` (``PBAS1``
 when only the edited calls exist), their qualities ``PCON2``/``PCON1``, the four analysed channels
 ``DATA9``-``DATA12`` in the order the dye/base order tag ``FWO_1`` gives, and the peak position of each call
-``PLOC2``/``PLOC1``.  Files without qualities (or with only zeros, as old ABI 310 files) get an estimate from the peak shapes (``estimate_quality``).
+``PLOC2``/``PLOC1``.  Files without qualities (or with only zeros, as old ABI 310 files) get
+an estimate from the peak shapes (``estimate_quality``).
 Anything that is not a readable trace raises ``InputFileError`` naming the file.
 """
 

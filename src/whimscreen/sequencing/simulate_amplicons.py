@@ -50,8 +50,9 @@ def write_sample(
         a1, a2 = amplicon_alleles(locus, start, end, list(variants))
         for k, strand in enumerate(strands):
             r1, r2 = (a1, a2) if strand == "+" else (revcomp(a1), revcomp(a2))
-            trace = simulate_trace(r1[PRIMER:], None if r1 == r2 else r2[PRIMER:], seed * 101 + n * 7 + k,
-                                   settings=settings)
+            trace = simulate_trace(
+                r1[PRIMER:], None if r1 == r2 else r2[PRIMER:], seed * 101 + n * 7 + k, settings=settings
+            )
             path = out_dir / f"{name}_{'F' if strand == '+' else 'R'}.ab1"
             paths.append(write_abif(path, trace, sample=f"{name}{strand}"))
     return paths

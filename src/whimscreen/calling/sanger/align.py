@@ -50,7 +50,8 @@ def place(name: str, calls: str, trim: tuple[int, int], forward: str, reverse: s
     rev = scores[1] > scores[0]
     ref = reverse if rev else forward
     aln = aligner.align(ref, query)[0]
-    blocks = [(int(a0), int(a1), int(b0) + t0, int(b1) + t0) for (a0, a1), (b0, b1) in zip(*aln.aligned)]
+    pairs = zip(*aln.aligned, strict=True)
+    blocks = [(int(a0), int(a1), int(b0) + t0, int(b1) + t0) for (a0, a1), (b0, b1) in pairs]
     span = blocks[-1][3] - blocks[0][2]
     matches = sum(
         sum(x == y for x, y in zip(ref[a0:a1], calls[b0:b1], strict=True)) for a0, a1, b0, b1 in blocks
@@ -59,8 +60,14 @@ def place(name: str, calls: str, trim: tuple[int, int], forward: str, reverse: s
         raise AnalysisError(
             f"{name}: does not align to the reference ({matches} of {span} aligned calls match)"
         )
-    return Placement(rev, ref, _index(len(calls), len(ref), blocks), (blocks[0][2], blocks[-1][3]),
-                     _gaps(blocks, calls), matches / span)
+    return Placement(
+        rev,
+        ref,
+        _index(len(calls), len(ref), blocks),
+        (blocks[0][2], blocks[-1][3]),
+        _gaps(blocks, calls),
+        matches / span,
+    )
 
 
 def _index(n: int, ref_len: int, blocks: list) -> np.ndarray:
@@ -76,7 +83,7 @@ def _index(n: int, ref_len: int, blocks: list) -> np.ndarray:
 
 def _gaps(blocks: list, calls: str) -> tuple:
     out = []
-    for (_a0, a1, _b0, b1), (na0, _na1, nb0, _nb1) in zip(blocks, blocks[1:]):
+    for (_a0, a1, _b0, b1), (na0, _na1, nb0, _nb1) in zip(blocks, blocks[1:], strict=False):
         if na0 > a1 or nb0 > b1:
             out.append((b1, a1, na0, calls[b1:nb0]))
     return tuple(out)

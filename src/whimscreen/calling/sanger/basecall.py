@@ -7,7 +7,8 @@ when ``ratio >= MIX_RATIO`` (0.25, the usual het threshold of lab software) and 
 the trace noise (``MIN_SECONDARY_SNR`` times the noise of the channel troughs).
 Before that, the tails of neighbouring peaks are subtracted (``_crosstalk``: Gaussian peaks whose width is
 measured along the read), so wide late peaks do not pose as secondary peaks, and
-secondary signal too broad to be a peak (``_broad``: a dye blob) is not taken as a mixed call.  SNV calls additionally
+secondary signal too broad to be a peak (``_broad``: a dye blob) is not taken as a mixed call.
+SNV calls additionally
 need the ratio to be ``LOCAL_FACTOR`` times the median ratio of the neighbouring calls (see variants.py).
 """
 
@@ -36,6 +37,7 @@ class Peaks:
     ratio: np.ndarray
     mixed: np.ndarray  # bool
     noise: float
+    intensity: np.ndarray  # 4 x calls (ACGT), baseline and neighbour tails removed
 
     def present(self, i: int) -> str:
         """Bases seen at call ``i`` (one, or two when mixed), primary first."""
@@ -86,8 +88,8 @@ def _crosstalk(m: np.ndarray, at: np.ndarray, peaks: np.ndarray, spacing: float)
 
 
 def _broad(m: np.ndarray, order: np.ndarray, peaks: np.ndarray, spacing: float) -> np.ndarray:
-    """Secondary signal that does not fall to half its height within ``BLOB_SPACINGS`` peak spacings on one side:
-    a dye blob, not a peak (not judged when a neighbouring call's main peak is in the same channel)."""
+    """Secondary signal that does not fall to half its height within ``BLOB_SPACINGS`` peak spacings on
+    a side: a dye blob, not a peak (not judged when a neighbouring call's main peak is in that channel)."""
     n, half = len(peaks), int(BLOB_SPACINGS * spacing)
     out = np.zeros(n, dtype=bool)
     for i in range(n):
@@ -117,4 +119,4 @@ def peak_table(trace: Trace) -> Peaks:
     ratio = second / np.maximum(height, 1e-9)
     mixed = (ratio >= MIX_RATIO) & (second >= MIN_SECONDARY_SNR * noise)
     mixed &= ~_broad(m, order, trace.peaks, spacing)
-    return Peaks(order[0], order[1], height, second, ratio, mixed, noise)
+    return Peaks(order[0], order[1], height, second, ratio, mixed, noise, at)

@@ -12,7 +12,9 @@ indel length, so from the breakpoint on nearly every call is mixed (Rausch et al
    the runner-up by ``MIN_MARGIN``.
 3. *Breakpoint*: the call where the second allele switches from the reference to the shifted reference,
    maximising agreement on both sides (ties are equivalent placements inside a repeat; the caller
-   left-normalizes).  Inserted bases are the calls' non-reference peaks (the reference peak when single).
+   left-normalizes).  Inserted bases are the calls' strongest non-reference channel when it reaches
+   ``INSERT_RATIO`` of
+   the reference peak, else the reference base.
 A mixed stretch no shift explains is returned as ``unexplained``: the read's coverage stops there.
 """
 
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from whimscreen.calling.sanger.basecall import Peaks
+from whimscreen.sequencing.abif import BASES
 
 ONSET_WINDOW = 16
 ONSET_DENSITY = 0.5
@@ -32,6 +35,7 @@ MAX_INS = 30
 MIN_SUPPORT = 0.7
 MIN_MARGIN = 0.15
 MIN_SCORED = 12  # calls needed to score a shift
+INSERT_RATIO = 0.15
 
 
 @dataclass(frozen=True)
@@ -105,17 +109,28 @@ def _breakpoint(peaks, ref, index, start, first, end, shift) -> int:
     after = [bool(_agree(peaks, ref, index, i, shift)) for i in range(lo, hi)]
     best, best_bp = -1, first
     for bp in range(lo, min(first + 1, hi - length) + 1):
-        score = sum(before[: bp - lo]) + length + sum(after[bp - lo + length :])
+        inserted = sum(_insert_agrees(peaks, ref, index, i) for i in range(bp, bp + length))
+        score = sum(before[: bp - lo]) + inserted + sum(after[bp - lo + length :])
         if score > best:
             best, best_bp = score, bp
     return best_bp
 
 
-def _inserted_base(peaks: Peaks, ref: str, index: np.ndarray, i: int) -> str:
-    seen = peaks.present(i)
+def _insert_agrees(peaks: Peaks, ref: str, index: np.ndarray, i: int) -> bool:
     r = index[i]
-    refbase = ref[r] if 0 <= r < len(ref) else ""
-    others = [b for b in seen if b != refbase]
-    if len(seen) == 2 and others:
-        return others[0]
-    return seen[0]
+    if not 0 <= r < len(ref):
+        return False
+    return set(peaks.present(i)) == {ref[r], _inserted_base(peaks, ref, index, i)}
+
+
+def _inserted_base(peaks: Peaks, ref: str, index: np.ndarray, i: int) -> str:
+    """The second allele's base at call ``i``: the strongest channel other than the reference base when it
+    reaches ``INSERT_RATIO`` of the reference peak, else the reference base itself (both alleles agree)."""
+    r = index[i]
+    if not 0 <= r < len(ref) or ref[r] not in BASES:
+        return BASES[peaks.primary[i]]
+    k0 = BASES.index(ref[r])
+    v = peaks.intensity[:, i].copy()
+    ref_h, v[k0] = v[k0], -np.inf
+    other = int(np.argmax(v))
+    return BASES[other] if v[other] >= INSERT_RATIO * max(ref_h, v[other], 1e-9) else ref[r]

@@ -58,8 +58,16 @@ def excerpt(rr, rv, label: str) -> dict:
         called = [_COMPLEMENT.get(b, "N") for b in called[::-1]]
         refs = [_COMPLEMENT.get(b, " ") for b in refs[::-1]]
         mark = hi - lo - 1 - mark
-    return {"channels": chans, "peaks": peaks, "called": "".join(called), "reference": "".join(refs),
-            "mark": mark, "label": label, "read": tr.name, "strand": "-" if pl.reverse else "+"}
+    return {
+        "channels": chans,
+        "peaks": peaks,
+        "called": "".join(called),
+        "reference": "".join(refs),
+        "mark": mark,
+        "label": label,
+        "read": tr.name,
+        "strand": "-" if pl.reverse else "+",
+    }
 
 
 def _images(analysis, merged, target, tmp: Path, render) -> dict:
@@ -68,14 +76,23 @@ def _images(analysis, merged, target, tmp: Path, render) -> dict:
     for n, (call, supports) in enumerate(zip(analysis.calls, [s for _, s in merged], strict=True), 1):
         rr, rv = max(supports, key=lambda s: s[1].score)
         stem = f"{analysis.sample}.{n}"
-        render(excerpt(rr, rv, variant_label(call, target, analysis.build)), tmp / f"{stem}.png",
-               tmp / f"{stem}.svg")
+        render(
+            excerpt(rr, rv, variant_label(call, target, analysis.build)),
+            tmp / f"{stem}.png",
+            tmp / f"{stem}.svg",
+        )
         out[n - 1] = [f"{stem}.png", f"{stem}.svg"]
     return out
 
 
-def write_sanger(analysis: SampleAnalysis, merged, target: Target, out_dir: Path,
-                 enrich: Callable | None, render: Callable | None) -> None:
+def write_sanger(
+    analysis: SampleAnalysis,
+    merged,
+    target: Target,
+    out_dir: Path,
+    enrich: Callable | None,
+    render: Callable | None,
+) -> None:
     check_sample_id(analysis.sample)
     merged = sorted(merged, key=lambda m: (m[0].pos, m[0].ref, m[0].alt))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -120,24 +137,54 @@ def _write_generic(analysis: SampleAnalysis, target: Target, tmp: Path, finish: 
     }
     (tmp / f"{analysis.sample}.json").write_text(json.dumps(finish(doc), indent=2) + "\n", encoding="utf-8")
     filters = sorted({f for c in analysis.calls for f in c.filters})
-    lines = ["##fileformat=VCFv4.3", f"##source=WHIMscreen {analysis.software_version}",
-             f"##contig=<ID={target.chrom},length={len(target.sequence)}>",
-             '##FILTER=<ID=PASS,Description="All filters passed">']
+    lines = [
+        "##fileformat=VCFv4.3",
+        f"##source=WHIMscreen {analysis.software_version}",
+        f"##contig=<ID={target.chrom},length={len(target.sequence)}>",
+        '##FILTER=<ID=PASS,Description="All filters passed">',
+    ]
     lines += [f'##FILTER=<ID={f},Description="{FILTER_DESCRIPTIONS.get(f, "")}">' for f in filters]
-    lines += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-              '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality (Phred-like)">',
-              "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT",
-                         analysis.sample])]
+    lines += [
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=GQ,Number=1,Type=Integer,Description="Genotype quality (Phred-like)">',
+        "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", analysis.sample]),
+    ]
     for c in analysis.calls:
-        lines.append("\t".join([c.chrom, str(c.pos), ".", c.ref, c.alt, ".", ";".join(c.filters) or "PASS",
-                                ".", "GT:GQ", f"{c.genotype}:{c.gq}"]))
+        lines.append(
+            "\t".join(
+                [
+                    c.chrom,
+                    str(c.pos),
+                    ".",
+                    c.ref,
+                    c.alt,
+                    ".",
+                    ";".join(c.filters) or "PASS",
+                    ".",
+                    "GT:GQ",
+                    f"{c.genotype}:{c.gq}",
+                ]
+            )
+        )
     plain = tmp / f"{analysis.sample}.vcf"
     plain.write_text("\n".join(lines) + "\n")
     pysam.tabix_index(str(plain), preset="vcf", force=True)
 
 
 def _generic_variant(c: VariantCall, target: Target) -> dict:
-    return {"chrom": c.chrom, "pos": c.pos, "ref": c.ref, "alt": c.alt, "genotype": c.genotype, "gq": c.gq,
-            "af": None if c.af is None else round(c.af, 4), "depth": c.depth, "ref_depth": c.ref_depth,
-            "alt_depth": c.alt_depth, "filters": list(c.filters), "mosaic": c.mosaic,
-            "evidence": c.evidence, "hgvs_g": target.g_name(call_variant(c))}
+    return {
+        "chrom": c.chrom,
+        "pos": c.pos,
+        "ref": c.ref,
+        "alt": c.alt,
+        "genotype": c.genotype,
+        "gq": c.gq,
+        "af": None if c.af is None else round(c.af, 4),
+        "depth": c.depth,
+        "ref_depth": c.ref_depth,
+        "alt_depth": c.alt_depth,
+        "filters": list(c.filters),
+        "mosaic": c.mosaic,
+        "evidence": c.evidence,
+        "hgvs_g": target.g_name(call_variant(c)),
+    }

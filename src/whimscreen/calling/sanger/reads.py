@@ -15,6 +15,7 @@ from whimscreen.calling.sanger.variants import ReadVariant, gap_calls, het_indel
 from whimscreen.sequencing.abif import Trace
 
 MIN_COVER_Q = 20  # median quality of a call and its +/- 3 neighbours for the base to count as covered
+EDGE_CALLS = 5  # first and last calls of the trimmed read: neither called nor counted as covered
 SIGNAL_FLOOR = 8.0  # x noise: calls beyond the last such peak carry no usable signal
 
 
@@ -73,10 +74,14 @@ def analyze_read(trace: Trace, target: Target) -> ReadResult:
     peaks = peak_table(trace)
     dec = decompose(peaks, pl.ref, pl.index, trim[0], max(trim[1], _signal_end(peaks)))
     stop = trim[1] if dec.onset is None else min(trim[1], dec.onset)
-    calls = snv_calls(trace, peaks, target, pl, trim[0], stop) + gap_calls(trace, target, pl, stop)
+    start, stop = (
+        trim[0] + EDGE_CALLS,
+        max(trim[0] + EDGE_CALLS, stop - (EDGE_CALLS if dec.onset is None else 0)),
+    )
+    calls = snv_calls(trace, peaks, target, pl, start, stop) + gap_calls(trace, target, pl, stop)
     if dec.indel is not None:
         calls.append(het_indel_call(target, pl, peaks, dec.indel))
-    covered = _covered(trace, pl, trim[0], stop, len(target.sequence))
+    covered = _covered(trace, pl, start, stop, len(target.sequence))
     if dec.indel is not None:  # the read shows what happens at the indel's own bases
         n, a, b = len(target.sequence), dec.indel.ref_start, max(dec.indel.ref_end, dec.indel.ref_start + 1)
         covered[slice(n - b, n - a) if pl.reverse else slice(a, b)] = True

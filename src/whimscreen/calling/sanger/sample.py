@@ -27,6 +27,7 @@ from whimscreen.reference.locus import Locus
 from whimscreen.sequencing.abif import read_trace
 
 MIN_GQ = 20
+SINGLE_READ_RATIO = 0.4
 MIN_READS = 1
 MIN_BASE_QUALITY = 20
 
@@ -38,7 +39,18 @@ def merge_calls(target: Target, reads: list[ReadResult], build: str) -> list[tup
         for rv in rr.calls:
             v = rv.variant
             by_key.setdefault((v.pos, v.ref, v.alt), []).append((rr, rv))
-    return [_merged(target, key, supports, reads, build) for key, supports in sorted(by_key.items())]
+    return [
+        _merged(target, key, supports, reads, build)
+        for key, supports in sorted(by_key.items())
+        if not _weak(supports)
+    ]
+
+
+def _weak(supports) -> bool:
+    """A heterozygous SNV seen in one read only with a secondary peak below ``SINGLE_READ_RATIO`` is not
+    reported (dye blobs and shoulders reach 0.25-0.33; true heterozygotes are near 1)."""
+    rvs = [rv for _, rv in supports]
+    return len(rvs) == 1 and rvs[0].kind == "snv" and rvs[0].evidence.get("ratio", 1.0) < SINGLE_READ_RATIO
 
 
 def _site(target: Target, pos: int, ref: str, alt: str) -> slice:
@@ -65,15 +77,36 @@ def _merged(target, key, supports, reads, build) -> tuple[VariantCall, tuple]:
         "caller": "sanger",
         "kind": rvs[0].kind,
         "both_strands": len(strands) == 2,
-        "reads": [{"name": rr.trace.name, "strand": "-" if rr.placement.reverse else "+", "call": rv.call,
-                   "genotype": rv.genotype, "af": round(rv.af, 3), "score": rv.score} | rv.evidence
-                  for rr, rv in supports],
+        "reads": [
+            {
+                "name": rr.trace.name,
+                "strand": "-" if rr.placement.reverse else "+",
+                "call": rv.call,
+                "genotype": rv.genotype,
+                "af": round(rv.af, 3),
+                "score": rv.score,
+            }
+            | rv.evidence
+            for rr, rv in supports
+        ],
         "reads_not_showing": [rr.trace.name for rr in covering],
     }
     out_pos = pos if target.generic else target.locus.to_build(pos, build)
-    call = VariantCall(target.chrom, out_pos, ref, alt, genotype, gq, len(supports) + len(covering),
-                       len(covering), len(supports), float(np.mean([rv.af for rv in rvs])), tuple(filters),
-                       False, evidence)
+    call = VariantCall(
+        target.chrom,
+        out_pos,
+        ref,
+        alt,
+        genotype,
+        gq,
+        len(supports) + len(covering),
+        len(covering),
+        len(supports),
+        float(np.mean([rv.af for rv in rvs])),
+        tuple(filters),
+        False,
+        evidence,
+    )
     return call, tuple(supports)
 
 
@@ -83,9 +116,18 @@ def sample_qc(target: Target, reads: list[ReadResult], build: str) -> CoverageQC
         return coverage_qc(target.locus, depth, MIN_READS, MIN_BASE_QUALITY, build)
     low = [target.first + int(i) for i in np.nonzero(depth < MIN_READS)[0]]
     gaps = tuple(intervals(low))
-    return CoverageQC(MIN_READS, MIN_BASE_QUALITY, len(depth), len(depth) - len(low), gaps, gaps, not low,
-                      float(depth.mean()), int(depth.min()),
-                      f"generic reference {target.chrom}: every base of the sequence counts as reportable")
+    return CoverageQC(
+        MIN_READS,
+        MIN_BASE_QUALITY,
+        len(depth),
+        len(depth) - len(low),
+        gaps,
+        gaps,
+        not low,
+        float(depth.mean()),
+        int(depth.min()),
+        f"generic reference {target.chrom}: every base of the sequence counts as reportable",
+    )
 
 
 def read_traces(paths: list[Path]) -> list:
@@ -127,9 +169,18 @@ def analyze_traces(
         "min_base_quality": MIN_BASE_QUALITY,
         "reads": [rr.summary() for rr in reads],
     }
-    analysis = SampleAnalysis(sample, "ab1", build, qc, tuple(c for c, _ in merged), target.stamp(),
-                              __version__, parameters, tuple(p.name for p in paths),
-                              tuple(file_digest(p) for p in paths))
+    analysis = SampleAnalysis(
+        sample,
+        "ab1",
+        build,
+        qc,
+        tuple(c for c, _ in merged),
+        target.stamp(),
+        __version__,
+        parameters,
+        tuple(p.name for p in paths),
+        tuple(file_digest(p) for p in paths),
+    )
     if out_dir is not None:
         write_sanger(analysis, merged, target, Path(out_dir), enrich, render)
     return replace(analysis)

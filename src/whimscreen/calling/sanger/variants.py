@@ -50,7 +50,9 @@ def to_plus(target: Target, placement: Placement, start: int, end: int, alt: str
 
 
 def _local_noise(peaks: Peaks, i: int, lo: int, hi: int) -> float:
-    around = np.r_[peaks.ratio[max(lo, i - LOCAL_CALLS) : i], peaks.ratio[i + 1 : min(hi, i + 1 + LOCAL_CALLS)]]
+    around = np.r_[
+        peaks.ratio[max(lo, i - LOCAL_CALLS) : i], peaks.ratio[i + 1 : min(hi, i + 1 + LOCAL_CALLS)]
+    ]
     return float(np.median(around)) if len(around) else 0.0
 
 
@@ -100,8 +102,9 @@ def het_indel_call(target: Target, pl: Placement, peaks: Peaks, indel: HetIndel)
         "runner_up": round(indel.runner_up, 3),
         "calls_scored": indel.scored,
     }
-    return ReadVariant(v, "0/1", float(np.median(ratio)) if len(ratio) else 0.5, score, indel.call,
-                       "het_indel", ev)
+    return ReadVariant(
+        v, "0/1", float(np.median(ratio)) if len(ratio) else 0.5, score, indel.call, "het_indel", ev
+    )
 
 
 def gap_calls(trace: Trace, target: Target, pl: Placement, hi: int) -> list:
@@ -109,13 +112,24 @@ def gap_calls(trace: Trace, target: Target, pl: Placement, hi: int) -> list:
     for call, ref_start, ref_end, inserted in pl.gaps:
         if call >= hi or (ref_end > ref_start and inserted):
             continue
-        flank = np.r_[trace.quality[max(0, call - GAP_FLANK) : call],
-                      trace.quality[call + len(inserted) : call + len(inserted) + GAP_FLANK]]
+        flank = np.r_[
+            trace.quality[max(0, call - GAP_FLANK) : call],
+            trace.quality[call + len(inserted) : call + len(inserted) + GAP_FLANK],
+        ]
         if len(flank) < 2 * GAP_FLANK or flank.min() < MIN_Q:
             continue
         v = to_plus(target, pl, ref_start, ref_end, inserted)
-        out.append(ReadVariant(v, "1/1", 1.0, int(min(99, flank.mean())), call, "hom_indel",
-                               {"flank_min_quality": int(flank.min())}))
+        out.append(
+            ReadVariant(
+                v,
+                "1/1",
+                1.0,
+                int(min(99, flank.mean())),
+                call,
+                "hom_indel",
+                {"flank_min_quality": int(flank.min())},
+            )
+        )
     return out
 
 
