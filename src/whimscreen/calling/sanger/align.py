@@ -17,7 +17,7 @@ from Bio.Align import PairwiseAligner
 
 from whimscreen.errors import AnalysisError
 
-MIN_ALIGNED = 50  # calls
+MIN_ALIGNED = 30  # calls
 MIN_IDENTITY = 0.85  # of the aligned calls
 
 

@@ -22,7 +22,7 @@ from whimscreen.calling.qc import coverage_qc, intervals
 from whimscreen.calling.sanger.reads import ReadResult, analyze_read
 from whimscreen.calling.sanger.target import Target, fasta_target, locus_target
 from whimscreen.calling.sanger.variants import ReadVariant
-from whimscreen.errors import InputFileError
+from whimscreen.errors import AnalysisError, InputFileError
 from whimscreen.reference.locus import Locus
 from whimscreen.sequencing.abif import read_trace
 
@@ -159,7 +159,16 @@ def analyze_traces(
     target = fasta_target(reference) if reference else locus_target(locus)
     build = "GRCh38" if build is None or target.generic else build
     traces = read_traces(paths)
-    reads = [analyze_read(t, target) for t in traces]
+    reads, failed = [], []
+    for t in traces:
+        try:
+            reads.append(analyze_read(t, target))
+        except AnalysisError as exc:  # one unusable read leaves a coverage gap, not a failed sample
+            failed.append({"name": t.name, "reason": str(exc)})
+    if not reads:
+        raise AnalysisError(
+            "no trace could be placed on the reference: " + "; ".join(f["reason"] for f in failed)
+        )
     merged = merge_calls(target, reads, build)
     qc = sample_qc(target, reads, build)
     parameters = {
@@ -168,6 +177,7 @@ def analyze_traces(
         "min_reads": MIN_READS,
         "min_base_quality": MIN_BASE_QUALITY,
         "reads": [rr.summary() for rr in reads],
+        "failed_reads": failed,
     }
     analysis = SampleAnalysis(
         sample,
