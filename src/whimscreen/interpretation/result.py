@@ -101,11 +101,12 @@ def interpret_analysis(analysis: dict, kb: KnowledgeBase | None, evidence: Evide
     fill = {"variant": _label(lead) if lead else "", "reason": reason}
     if lead is not None:
         c = lead["classification"]
-        fill |= {
-            "classification_lower": c["classification"].lower(),
-            "points": c["points"],
-            "criteria": ", ".join(f"{x['code']} ({x['strength']})" for x in c["criteria"]) or "none",
-        }
+        rules = f"{c['points']} points: " + (
+            ", ".join(f"{x['code']} ({x['strength']})" for x in c["criteria"]) or "none"
+        )
+        curated = c["classification_source"].startswith("knowledge base")
+        basis = f"as curated in the {c['classification_source']}; CXCR4 rules: {rules}" if curated else rules
+        fill |= {"classification_lower": c["classification"].lower(), "basis": basis}
     fill["reason_sentence"] = f"{reason[:1].upper()}{reason[1:]}." if reason else ""
     doc["result"] = {
         "result": result,

@@ -1,0 +1,63 @@
+"""``whimscreen serve``: the portal on the configured database; ``whimscreen demo``: a seeded demo study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from whimscreen.settings import get_settings
+
+
+def _run(app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+) -> None:
+    """Run the portal on DATABASE_URL (default: a SQLite file in the data directory); migrates first."""
+    from whimscreen.program.storage.migrate import upgrade
+    from whimscreen.web.app import config_from_settings, create_app
+
+    cfg = config_from_settings()
+    upgrade(cfg.database_url)
+    typer.echo(f"database: {_safe(cfg.database_url)}")
+    _run(create_app(cfg), host, port)
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    home: Path = typer.Option(None, "--home", help="Demo data directory (default: DATA_DIR/demo)."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Seed only, do not start the server."),
+) -> None:
+    """Seed a demo study on SQLite (a user per role, demo patients and data) and start the portal."""
+    from whimscreen.program.demo_seed import seed
+    from whimscreen.program.storage.migrate import upgrade
+    from whimscreen.web.app import AppConfig, _default_runner, create_app
+
+    home = home or get_settings().home / "demo"
+    url = f"sqlite:///{home / 'demo.db'}"
+    home.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    app = create_app(AppConfig(home=home, database_url=url))
+    accounts = seed(app.state.sessions, home, _default_runner(home))
+    typer.echo(
+        f"demo study in {home} (SQLite). DEMO ACCOUNTS — demo passwords, never use them for real data:"
+    )
+    for role, email, password in accounts:
+        typer.echo(f"  {role:<13} {email:<30} {password}")
+    typer.echo(f"demo sequencing files to upload: {home / 'demo-data'}")
+    if not no_serve:
+        typer.echo(f"open http://{host}:{port}/")
+        _run(app, host, port)
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

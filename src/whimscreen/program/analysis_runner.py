@@ -1,0 +1,31 @@
+"""The ONE place where the program calls the analysis: calling (``analyze_paths``) then interpretation.
+
+Swap the analysis here and nowhere else.  Returns the interpreted analysis document (the JSON the calling
+layer writes, with each variant's classification and the sample ``result``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from whimscreen.calling.pipeline import analyze_paths
+from whimscreen.interpretation.evidence import Evidence
+from whimscreen.interpretation.knowledge_base import load
+from whimscreen.interpretation.result import interpret_analysis
+from whimscreen.reference import get_locus
+
+
+def run_analysis(
+    paths: list[Path], sample_id: str, out_dir: Path, phenotype: list[str], home: Path | None
+) -> dict:
+    locus = get_locus(home)
+    kb, evidence = load(locus), Evidence(phenotype=tuple(phenotype))
+    analyze_paths(
+        [Path(p) for p in paths],
+        sample_id,
+        out_dir,
+        locus,
+        enrich=lambda doc: interpret_analysis(doc, kb, evidence),
+    )
+    return json.loads((Path(out_dir) / f"{sample_id}.json").read_text())

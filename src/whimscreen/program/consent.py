@@ -1,0 +1,64 @@
+"""Consent: who consented, when, and to which version of the consent text (``data/consent-*.md``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whimscreen.program import audit
+from whimscreen.program.errors import InvalidInput
+from whimscreen.program.storage.models import Consent, Patient, User
+from whimscreen.program.users import require_role
+
+CURRENT_VERSION = "2026-1"
+_FILES = {"2026-1": "consent-v1.md"}
+RELATIONSHIPS = ("self", "parent", "legal guardian")
+
+
+@cache
+def text(version: str = CURRENT_VERSION) -> str:
+    if version not in _FILES:
+        raise InvalidInput(f"unknown consent version {version!r}")
+    return (resources.files("whimscreen.program") / "data" / _FILES[version]).read_text()
+
+
+def record(
+    db: Session,
+    actor: User,
+    patient: Patient,
+    given_by: str,
+    relationship: str,
+    consented_on: date,
+    version: str = CURRENT_VERSION,
+) -> Consent:
+    require_role(actor, "physician")
+    if version != CURRENT_VERSION:
+        raise InvalidInput(f"consent version {version!r} is not the current one ({CURRENT_VERSION})")
+    if not given_by.strip():
+        raise InvalidInput("the name of the person who consented is required")
+    if relationship not in RELATIONSHIPS:
+        raise InvalidInput(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
+    if consented_on > date.today():
+        raise InvalidInput(f"consent date {consented_on.isoformat()} is in the future")
+    consent = Consent(
+        patient_id=patient.id,
+        consent_version=version,
+        given_by=given_by.strip(),
+        relationship_to_patient=relationship,
+        consented_on=consented_on,
+        recorded_by=actor.id,
+    )
+    db.add(consent)
+    db.flush()
+    audit.record(db, actor, "create", "consent", consent.id, patient.id, detail=f"version {version}")
+    return consent
+
+
+def latest(db: Session, patient: Patient) -> Consent | None:
+    return db.scalar(
+        select(Consent).where(Consent.patient_id == patient.id).order_by(Consent.id.desc()).limit(1)
+    )

@@ -1,0 +1,91 @@
+"""Seed a demo study: a user per role (demo passwords), patients at different stages with demo gVCFs.
+
+Used by ``whimscreen demo``; everything goes through the same services as the portal, so the demo's
+records (audit log included) look like real use.  The analysis runs for real on the demo data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from whimscreen.program import accession, consent, jobs, orders, patients, signout, uploads, users
+from whimscreen.program.demo_data import write_gvcf
+from whimscreen.program.storage.db import unit_of_work
+from whimscreen.program.storage.models import Order, User
+
+DEMO_USERS = (  # role, email, name, password
+    ("admin", "admin@demo.whimscreen", "Avery Admin", "demo-admin-2026"),
+    ("physician", "physician@demo.whimscreen", "Dr. Paula Physician", "demo-physician-2026"),
+    ("technologist", "tech@demo.whimscreen", "Theo Technologist", "demo-tech-2026"),
+    ("director", "director@demo.whimscreen", "Dr. Dana Director", "demo-director-2026"),
+    ("director", "director2@demo.whimscreen", "Dr. Drew Director", "demo-director2-2026"),
+    ("coordinator", "coordinator@demo.whimscreen", "Casey Coordinator", "demo-coordinator-2026"),
+)
+PATIENTS = (  # name, birth date, sex, demo variant (None: reference only), stage to reach
+    ("Demo Patient One", date(2011, 5, 2), "female", "NM_003467.3:c.1000C>T", "reported"),
+    ("Demo Patient Two", date(1994, 9, 17), "male", None, "review"),
+    ("Demo Patient Three", date(2016, 1, 23), "female", "NM_003467.3:c.1013C>G", "ordered"),
+)
+
+
+def seeded(db: Session) -> bool:
+    return db.scalar(select(User.id).where(User.email == DEMO_USERS[0][1])) is not None
+
+
+def _patient(db: Session, doc: User, name: str, born: date, sex: str):
+    p = patients.create(db, doc, name, born, sex, local_id=f"DEMO-{name.split()[-1].upper()}")
+    today = date.today()
+    for days, anc, alc, mono in ((240, 420, 650, 90), (30, 380, 700, 110)):
+        patients.add_count(db, doc, p, today - timedelta(days=days), anc, alc, mono)
+    patients.update_clinical(
+        db, doc, p, recurrent_infections=True, warts=True, infection_history="otitis, pneumonia"
+    )
+    consent.record(db, doc, p, name, "self", today)
+    return p
+
+
+def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> list[tuple[str, str, str]]:
+    """Create the demo study once; returns (role, email, password) for printing."""
+    with unit_of_work(factory) as db:
+        if seeded(db):
+            return [(r, e, pw) for r, e, _, pw in DEMO_USERS]
+        made = {}
+        for role, email, name, password in DEMO_USERS:
+            extra = (
+                {"license_id": "DEMO-LIC-1", "institution": "Demo Children's Hospital"}
+                if role == "physician"
+                else {}
+            )
+            made.setdefault(role, users.create_user(db, None, email, name, password, role, **extra))
+        doc, tech, director = made["physician"], made["technologist"], made["director"]
+        data = home / "demo-data"
+        data.mkdir(parents=True, exist_ok=True)
+        staged = []
+        for name, born, sex, variant, stage in PATIENTS:
+            p = _patient(db, doc, name, born, sex)
+            order = orders.place(db, doc, p)
+            vcf = write_gvcf(_locus(home), data / f"{p.local_id}.vcf", p.local_id, variant)
+            if stage != "ordered":
+                sample = accession.receive(db, tech, order, "peripheral blood (EDTA)")
+                with open(vcf, "rb") as fh:
+                    uploads.store(db, tech, sample, vcf.name, fh, home / "uploads")
+                jobs.enqueue(db, tech, sample)
+            staged.append((order.id, stage))
+    while jobs.run_once(factory, runner, home / "analyses"):
+        pass
+    with unit_of_work(factory) as db:
+        director = db.scalar(select(User).where(User.email == DEMO_USERS[3][1]))
+        for order_id, stage in staged:
+            if stage == "reported":
+                signout.sign(db, director, db.get(Order, order_id), "Demo sign-out.")
+    return [(r, e, pw) for r, e, _, pw in DEMO_USERS]
+
+
+def _locus(home: Path):
+    from whimscreen.reference import get_locus
+
+    return get_locus(home)

@@ -1,0 +1,61 @@
+"""Sign-out: a lab director signs the reviewed result; the person who ran the analysis cannot sign it.
+
+Signing renders the PDF report (``whimscreen.reporting.pdf``) and stores it with its SHA-256; the order
+becomes ``reported``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whimscreen.program import audit, jobs, orders
+from whimscreen.program.errors import Forbidden, InvalidState, NotFound
+from whimscreen.program.report_context import report_context
+from whimscreen.program.storage.models import Order, Sample, SignOut, User, utcnow
+from whimscreen.program.users import require_role
+from whimscreen.reporting.pdf import render_pdf
+
+
+def sign(db: Session, actor: User, order: Order, comment: str | None = None) -> SignOut:
+    require_role(actor, "director")
+    if order.status != "review":
+        raise InvalidState(f"order {order.id} is {order.status}, not in review")
+    sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
+    job = jobs.latest(db, sample)
+    if job is None or job.status != "done":
+        raise InvalidState(f"order {order.id} has no finished analysis")
+    if job.requested_by == actor.id:
+        raise Forbidden("the person who ran the analysis cannot sign it out: another director must sign")
+    analysis = json.loads(job.result_json)
+    signed_at = utcnow()
+    context = report_context(db, order, sample, analysis, actor, signed_at, comment)
+    pdf = render_pdf(context)
+    record = SignOut(
+        order_id=order.id,
+        job_id=job.id,
+        signer_id=actor.id,
+        signed_at=signed_at,
+        result_category=analysis["result"]["result"],
+        comment=comment,
+        report_pdf=pdf,
+        report_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    db.add(record)
+    order.result_category = record.result_category
+    orders.advance(db, actor, order, "reported", f"signed out by {actor.name}")
+    db.flush()
+    audit.record(db, actor, "sign", "report", record.id, order.patient_id, detail=record.report_sha256)
+    return record
+
+
+def report_for(db: Session, actor: User, order: Order) -> SignOut:
+    """The signed report of an order reached through ``access.order_for``; the download is audited."""
+    record = db.scalar(select(SignOut).where(SignOut.order_id == order.id))
+    if record is None:
+        raise NotFound(f"order {order.id} has no signed report yet")
+    audit.record(db, actor, "download", "report", record.id, order.patient_id)
+    return record

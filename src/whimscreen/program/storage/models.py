@@ -1,0 +1,228 @@
+"""Tables of the screening program (SQLAlchemy 2 typed declarative models)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone; it is restored here)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # users.ROLES
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | active | rejected
+    license_id: Mapped[str | None] = mapped_column(String(100))
+    institution: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class WebSession(Base):
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    local_id: Mapped[str | None] = mapped_column(String(100))  # the physician's record number
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    clinical: Mapped[Clinical | None] = relationship(back_populates="patient", uselist=False)
+    counts: Mapped[list[BloodCount]] = relationship(order_by="BloodCount.taken_on")
+
+
+class Clinical(Base):
+    """Clinical history; ``None`` means not known (never assumed absent)."""
+
+    __tablename__ = "clinical"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
+    recurrent_infections: Mapped[bool | None] = mapped_column(Boolean)
+    infection_history: Mapped[str | None] = mapped_column(Text)
+    warts: Mapped[bool | None] = mapped_column(Boolean)
+    myelokathexis: Mapped[bool | None] = mapped_column(Boolean)
+    family_history: Mapped[bool | None] = mapped_column(Boolean)
+    igg: Mapped[float | None] = mapped_column(Float)  # mg/dL
+    igg_lower_limit: Mapped[float | None] = mapped_column(Float)  # lab's reference for age, mg/dL
+    igg_date: Mapped[date | None] = mapped_column(Date)
+    duffy_null: Mapped[bool | None] = mapped_column(Boolean)  # tested Duffy-null phenotype/genotype
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    patient: Mapped[Patient] = relationship(back_populates="clinical")
+
+
+class BloodCount(Base):
+    __tablename__ = "blood_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    anc: Mapped[float | None] = mapped_column(Float)  # cells/uL
+    alc: Mapped[float | None] = mapped_column(Float)
+    monocytes: Mapped[float | None] = mapped_column(Float)
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    consent_version: Mapped[str] = mapped_column(String(50))
+    given_by: Mapped[str] = mapped_column(String(200))  # the patient or the legal guardian
+    relationship_to_patient: Mapped[str] = mapped_column(String(50))
+    consented_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    physician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # orders.STATUSES
+    eligibility: Mapped[str] = mapped_column(String(20))  # decision at ordering time
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    result_category: Mapped[str | None] = mapped_column(String(20))
+    patient: Mapped[Patient] = relationship()
+    events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
+
+
+class OrderEvent(Base):
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Sample(Base):
+    __tablename__ = "samples"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    accession: Mapped[str] = mapped_column(String(30), unique=True)
+    specimen_type: Mapped[str] = mapped_column(String(30))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    received_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rejected_reason: Mapped[str | None] = mapped_column(Text)
+    order: Mapped[Order] = relationship()
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued | running | done | failed
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result_json: Mapped[str | None] = mapped_column(Text)
+    sample: Mapped[Sample] = relationship()
+
+
+class SignOut(Base):
+    __tablename__ = "signouts"
+    __table_args__ = (UniqueConstraint("order_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    result_category: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    report_pdf: Mapped[bytes] = mapped_column()
+    report_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Append-only: updates and deletes are refused (``audit.py`` installs the guard)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # view | create | update | download | sign ...
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

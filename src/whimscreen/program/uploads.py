@@ -1,0 +1,100 @@
+"""Sequencing file uploads: size-limited streaming to disk, kind checked by content (never by name).
+
+Accepted: ABIF chromatograms (.ab1), FASTQ (plain, gzip or BGZF), BAM, CRAM, VCF/BCF (plain or BGZF).
+The kind is decided by ``whimscreen.calling.pipeline.detect_kind`` — the same check the analysis applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whimscreen.calling.pipeline import detect_kind
+from whimscreen.errors import InputFileError
+from whimscreen.program import audit, orders
+from whimscreen.program.errors import InvalidState
+from whimscreen.program.storage.models import Sample, Upload, User
+from whimscreen.program.users import LAB, require_role
+
+DEFAULT_MAX_BYTES = 2 * 1024**3
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(filename: str) -> str:
+    name = _SAFE.sub("_", Path(filename or "upload").name).lstrip(".") or "upload"
+    return name[:120]
+
+
+def _spool(stream: BinaryIO, directory: Path, max_bytes: int, label: str) -> tuple[Path, int, str]:
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                size += len(block)
+                if size > max_bytes:
+                    raise InputFileError(f"{label}: larger than the upload limit of {max_bytes} bytes")
+                digest.update(block)
+                out.write(block)
+        return Path(tmp), size, digest.hexdigest()
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store(
+    db: Session,
+    actor: User,
+    sample: Sample,
+    filename: str,
+    stream: BinaryIO,
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Upload:
+    """Validate and keep one file under ``root/ACCESSION/``; the order moves to ``sequencing``."""
+    require_role(actor, *LAB)
+    if sample.rejected_reason or sample.order.status not in ("received", "sequencing", "analysis", "review"):
+        raise InvalidState(f"sample {sample.accession} ({sample.order.status}) does not accept files")
+    name = safe_name(filename)
+    directory = Path(root) / sample.accession
+    tmp, size, sha = _spool(stream, directory, max_bytes, name)
+    try:
+        if size == 0:
+            raise InputFileError(f"{name}: empty file")
+        try:
+            kind = detect_kind(tmp)
+        except InputFileError as exc:
+            raise InputFileError(str(exc).replace(str(tmp), name)) from None
+        upload = Upload(
+            sample_id=sample.id,
+            filename=name,
+            kind=kind,
+            size=size,
+            sha256=sha,
+            path="",
+            uploaded_by=actor.id,
+        )
+        db.add(upload)
+        db.flush()
+        final = directory / f"{upload.id}_{name}"
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    upload.path = str(final)
+    if sample.order.status == "received":
+        orders.advance(db, actor, sample.order, "sequencing", f"first file uploaded: {name}")
+    audit.record(db, actor, "create", "upload", upload.id, sample.order.patient_id, detail=f"{name} ({kind})")
+    return upload
+
+
+def for_sample(db: Session, sample: Sample) -> list[Upload]:
+    return list(db.scalars(select(Upload).where(Upload.sample_id == sample.id).order_by(Upload.id)))

@@ -1,0 +1,90 @@
+"""Dependencies: the request's unit of work, the current user, role checks and object-level scope.
+
+Deny by default: every route that is not public declares ``role(...)`` or an object scope, and the
+authorization matrix test (tests/web/test_authorization.py) fails for any route without an expectation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from whimscreen.program import access
+from whimscreen.program.errors import Forbidden, NotAuthenticated
+from whimscreen.program.storage.models import Job, Order, Patient, Sample, User
+from whimscreen.program.users import LAB
+from whimscreen.web.security import check_csrf, session_of
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on any error."""
+    db = request.app.state.sessions()
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+DB = Depends(get_db, scope="function")  # commit before the response is sent
+
+
+async def current_user(request: Request, db: Session = DB) -> User:
+    record = session_of(db, request)
+    if record is None:
+        raise NotAuthenticated("log in first")
+    user = db.get(User, record.user_id)
+    if user is None or user.status != "active":
+        raise NotAuthenticated("this account is not active")
+    await check_csrf(request, record.csrf_token)
+    request.state.user, request.state.csrf = user, record.csrf_token
+    # a detached snapshot for templates: error pages render after the transaction rolled back
+    request.state.viewer = SimpleNamespace(id=user.id, name=user.name, role=user.role)
+    return user
+
+
+def role(*roles: str):
+    """A dependency allowing only active users of these roles (403 otherwise)."""
+
+    def check(user: User = Depends(current_user)) -> User:
+        if user.role not in roles:
+            raise Forbidden(f"a {user.role} may not do this")
+        return user
+
+    check.roles = roles  # read by the authorization test
+    return check
+
+
+physician = role("physician")
+lab = role(*LAB)
+director = role("director")
+coordinator = role("coordinator")
+admin = role("admin")
+physician_or_lab = role("physician", *LAB)
+anyone = role("physician", *LAB, "coordinator", "admin")
+
+
+def patient_scope(patient_id: int, db: Session = DB, user: User = Depends(physician)) -> Patient:
+    return access.patient_for(db, user, patient_id)
+
+
+def order_scope(order_id: int, db: Session = DB, user: User = Depends(physician_or_lab)) -> Order:
+    return access.order_for(db, user, order_id)
+
+
+def lab_order_scope(order_id: int, db: Session = DB, user: User = Depends(lab)) -> Order:
+    return access.order_for(db, user, order_id)
+
+
+def sample_scope(sample_id: int, db: Session = DB, user: User = Depends(lab)) -> Sample:
+    return access.sample_for(db, user, sample_id)
+
+
+def job_scope(job_id: int, db: Session = DB, user: User = Depends(lab)) -> Job:
+    return access.job_for(db, user, job_id)

@@ -1,0 +1,49 @@
+"""One handler mapping WhimscreenError subclasses to HTTP codes: JSON under /api, an HTML page elsewhere
+(a page request without a session is sent to the login page)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from whimscreen.errors import InputFileError, ProgramError, WhimscreenError
+from whimscreen.program.errors import (
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    NotAuthenticated,
+    NotFound,
+    Throttled,
+)
+
+STATUS = (
+    (NotAuthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (InvalidState, 409),
+    (Throttled, 429),
+    (InvalidInput, 422),
+    (InputFileError, 422),
+    (ProgramError, 400),
+    (WhimscreenError, 400),
+)
+
+
+def status_for(exc: WhimscreenError) -> int:
+    return next(code for cls, code in STATUS if isinstance(exc, cls))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WhimscreenError)
+    async def _handle(request: Request, exc: WhimscreenError):
+        code = status_for(exc)
+        if request.url.path.startswith("/api") or request.url.path == "/healthz":
+            return JSONResponse({"detail": str(exc)}, status_code=code)
+        if code == 401:
+            target = quote(request.url.path)
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        from whimscreen.web.templating import render
+
+        return render(request, "error.html", {"code": code, "message": str(exc)}, status_code=code)

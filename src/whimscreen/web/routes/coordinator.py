@@ -1,0 +1,54 @@
+"""Study coordinator: aggregates only (no identifiers), capacity and eligibility thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from whimscreen.program import aggregates, config, orders
+from whimscreen.program.storage.models import User
+from whimscreen.web.deps import DB, coordinator
+from whimscreen.web.schemas import CapacityUpdate
+from whimscreen.web.templating import render
+
+api = APIRouter(prefix="/api/coordinator", tags=["coordinator"])
+pages = APIRouter(prefix="/coordinator", include_in_schema=False)
+
+
+@api.get("/summary")
+def summary(db: Session = DB, user: User = Depends(coordinator)):
+    return aggregates.summary(db, user)
+
+
+@api.put("/capacity")
+def set_capacity(body: CapacityUpdate, db: Session = DB, user: User = Depends(coordinator)):
+    promoted = orders.set_capacity(db, user, body.capacity)
+    return {"capacity": body.capacity, "enrolled_from_waitlist": len(promoted)}
+
+
+@api.get("/criteria")
+def get_criteria(db: Session = DB, user: User = Depends(coordinator)):
+    return asdict(config.criteria(db))
+
+
+@api.put("/criteria")
+def put_criteria(body: dict, db: Session = DB, user: User = Depends(coordinator)):
+    return asdict(config.set_criteria(db, user, **body))
+
+
+@pages.get("")
+def coordinator_page(request: Request, db: Session = DB, user: User = Depends(coordinator)):
+    return render(
+        request,
+        "coordinator/summary.html",
+        {"s": aggregates.summary(db, user), "criteria": asdict(config.criteria(db))},
+    )
+
+
+@pages.post("/capacity")
+def capacity_form(capacity: int = Form(), db: Session = DB, user: User = Depends(coordinator)):
+    orders.set_capacity(db, user, capacity)
+    return RedirectResponse("/coordinator", status_code=303)

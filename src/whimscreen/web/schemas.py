@@ -1,0 +1,144 @@
+"""Request bodies (pydantic) and the public shapes of records (plain dicts) shared by API and pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
+
+
+class PatientCreate(BaseModel):
+    name: str
+    birth_date: date
+    sex: str
+    local_id: str | None = None
+
+
+class ClinicalUpdate(BaseModel):
+    recurrent_infections: bool | None = None
+    infection_history: str | None = None
+    warts: bool | None = None
+    myelokathexis: bool | None = None
+    family_history: bool | None = None
+    igg: float | None = None
+    igg_lower_limit: float | None = None
+    igg_date: date | None = None
+    duffy_null: bool | None = None
+
+
+class CountCreate(BaseModel):
+    taken_on: date
+    anc: float | None = Field(None, description="absolute neutrophil count, cells/uL")
+    alc: float | None = Field(None, description="absolute lymphocyte count, cells/uL")
+    monocytes: float | None = Field(None, description="monocytes, cells/uL")
+
+
+class ConsentCreate(BaseModel):
+    given_by: str
+    relationship: str = "self"
+    consented_on: date
+    version: str
+
+
+class OrderCreate(BaseModel):
+    justification: str | None = None
+
+
+class AccessionCreate(BaseModel):
+    specimen_type: str
+
+
+class Rejection(BaseModel):
+    reason: str
+
+
+class SignOutCreate(BaseModel):
+    comment: str | None = None
+
+
+class StaffCreate(BaseModel):
+    email: str
+    name: str
+    password: str
+    role: str
+
+
+class CapacityUpdate(BaseModel):
+    capacity: int
+
+
+def user_public(u: User) -> dict:
+    return {
+        "id": u.id,
+        "email": u.email,
+        "name": u.name,
+        "role": u.role,
+        "status": u.status,
+        "license_id": u.license_id,
+        "institution": u.institution,
+    }
+
+
+def patient_public(p: Patient) -> dict:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "birth_date": p.birth_date.isoformat(),
+        "sex": p.sex,
+        "local_id": p.local_id,
+    }
+
+
+def order_public(o: Order, position: int | None = None) -> dict:
+    return {
+        "id": o.id,
+        "patient_id": o.patient_id,
+        "status": o.status,
+        "eligibility": o.eligibility,
+        "created_at": o.created_at.isoformat(),
+        "reported_at": o.reported_at.isoformat() if o.reported_at else None,
+        "result": o.result_category,
+        "waitlist_position": position,
+        "events": [{"status": e.status, "at": e.at.isoformat(), "note": e.note} for e in o.events],
+    }
+
+
+def sample_public(s: Sample) -> dict:
+    return {
+        "id": s.id,
+        "order_id": s.order_id,
+        "accession": s.accession,
+        "specimen_type": s.specimen_type,
+        "received_at": s.received_at.isoformat(),
+        "rejected_reason": s.rejected_reason,
+    }
+
+
+def upload_public(u: Upload) -> dict:
+    return {
+        "id": u.id,
+        "filename": u.filename,
+        "kind": u.kind,
+        "size": u.size,
+        "sha256": u.sha256,
+        "uploaded_at": u.uploaded_at.isoformat(),
+    }
+
+
+def job_public(j: Job, with_result: bool = False) -> dict:
+    out = {
+        "id": j.id,
+        "sample_id": j.sample_id,
+        "status": j.status,
+        "attempts": j.attempts,
+        "error": j.error,
+        "requested_by": j.requested_by,
+        "created_at": j.created_at.isoformat(),
+        "finished_at": j.finished_at.isoformat() if j.finished_at else None,
+    }
+    if with_result and j.result_json:
+        out["analysis"] = json.loads(j.result_json)
+    return out

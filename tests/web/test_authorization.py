@@ -1,0 +1,180 @@
+"""Authorization matrix: every route of the app x anonymous, every role, and another physician.
+
+The table below must name every route (a new route without an expectation fails the test), so deny by
+default is checked rather than assumed.  Anonymous API calls get 401 and anonymous page calls a redirect to
+the login page; a role not listed gets 403; a physician reaching another physician's object gets 404.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.flow import accession_and_upload, consent_and_order, eligible_patient, ok
+from whimscreen.web.app import route_table
+
+PUBLIC = {
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+    ("GET", "/healthz"),
+    ("POST", "/api/auth/register"),
+    ("POST", "/api/auth/login"),
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/register"),
+    ("POST", "/register"),
+}
+ALL = {"physician", "technologist", "director", "coordinator", "admin"}
+LAB = {"technologist", "director"}
+PHYS = {"physician"}
+# (method, path): (roles allowed, scoped to the owning physician)
+EXPECT = {
+    ("POST", "/api/auth/logout"): (ALL, False),
+    ("GET", "/api/auth/me"): (ALL, False),
+    ("POST", "/logout"): (ALL, False),
+    ("GET", "/api/admin/users"): ({"admin"}, False),
+    ("POST", "/api/admin/users"): ({"admin"}, False),
+    ("POST", "/api/admin/users/{user_id}/approve"): ({"admin"}, False),
+    ("POST", "/api/admin/users/{user_id}/reject"): ({"admin"}, False),
+    ("GET", "/api/admin/audit"): ({"admin"}, False),
+    ("GET", "/admin"): ({"admin"}, False),
+    ("POST", "/admin/users/{user_id}/{decision}"): ({"admin"}, False),
+    ("POST", "/admin/users"): ({"admin"}, False),
+    ("GET", "/api/patients"): (PHYS, False),
+    ("POST", "/api/patients"): (PHYS, False),
+    ("GET", "/api/patients/{patient_id}"): (PHYS, True),
+    ("PUT", "/api/patients/{patient_id}/clinical"): (PHYS, True),
+    ("POST", "/api/patients/{patient_id}/counts"): (PHYS, True),
+    ("GET", "/api/patients/{patient_id}/eligibility"): (PHYS, True),
+    ("POST", "/api/patients/{patient_id}/consent"): (PHYS, True),
+    ("POST", "/api/patients/{patient_id}/orders"): (PHYS, True),
+    ("GET", "/patients"): (PHYS, False),
+    ("POST", "/patients"): (PHYS, False),
+    ("GET", "/patients/{patient_id}"): (PHYS, True),
+    ("POST", "/patients/{patient_id}/clinical"): (PHYS, True),
+    ("POST", "/patients/{patient_id}/counts"): (PHYS, True),
+    ("POST", "/patients/{patient_id}/consent"): (PHYS, True),
+    ("POST", "/patients/{patient_id}/orders"): (PHYS, True),
+    ("GET", "/api/orders"): (PHYS | LAB, False),
+    ("GET", "/api/orders/{order_id}"): (PHYS | LAB, True),
+    ("POST", "/api/orders/{order_id}/cancel"): (PHYS, True),
+    ("POST", "/api/orders/{order_id}/kit-sent"): (LAB, False),
+    ("POST", "/api/orders/{order_id}/accession"): (LAB, False),
+    ("POST", "/api/orders/{order_id}/signout"): ({"director"}, False),
+    ("GET", "/api/orders/{order_id}/report"): (PHYS | LAB, True),
+    ("GET", "/orders/{order_id}"): (PHYS | LAB, True),
+    ("GET", "/orders/{order_id}/report.pdf"): (PHYS | LAB, True),
+    ("POST", "/orders/{order_id}/cancel"): (PHYS, True),
+    ("POST", "/orders/{order_id}/kit-sent"): (LAB, False),
+    ("POST", "/orders/{order_id}/accession"): (LAB, False),
+    ("POST", "/orders/{order_id}/signout"): ({"director"}, False),
+    ("POST", "/api/samples/{sample_id}/reject"): (LAB, False),
+    ("POST", "/api/samples/{sample_id}/uploads"): (LAB, False),
+    ("POST", "/api/samples/{sample_id}/jobs"): (LAB, False),
+    ("GET", "/api/samples/{sample_id}/review"): (LAB, False),
+    ("GET", "/api/jobs/{job_id}"): (LAB, False),
+    ("GET", "/lab"): (LAB, False),
+    ("GET", "/lab/samples/{sample_id}"): (LAB, False),
+    ("POST", "/lab/samples/{sample_id}/uploads"): (LAB, False),
+    ("POST", "/lab/samples/{sample_id}/jobs"): (LAB, False),
+    ("POST", "/lab/samples/{sample_id}/reject"): (LAB, False),
+    ("GET", "/api/coordinator/summary"): ({"coordinator"}, False),
+    ("PUT", "/api/coordinator/capacity"): ({"coordinator"}, False),
+    ("GET", "/api/coordinator/criteria"): ({"coordinator"}, False),
+    ("PUT", "/api/coordinator/criteria"): ({"coordinator"}, False),
+    ("GET", "/coordinator"): ({"coordinator"}, False),
+    ("POST", "/coordinator/capacity"): ({"coordinator"}, False),
+}
+
+
+@pytest.fixture
+def world(sqlite_portal, tmp_path):
+    """Physician 1 owns a patient with an order that went through the lab; IDs fill the path templates."""
+    doc = sqlite_portal.login("physician")
+    pid = eligible_patient(doc)
+    order = consent_and_order(doc, pid)
+    tech = sqlite_portal.login("technologist")
+    sample = accession_and_upload(tech, order["id"], tmp_path)
+    job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    other = next(
+        u for u in ok(sqlite_portal.login("admin").get("/api/admin/users")) if u["email"].startswith("doc2")
+    )
+    ids = {
+        "patient_id": pid,
+        "order_id": order["id"],
+        "sample_id": sample["id"],
+        "job_id": job["id"],
+        "user_id": other["id"],
+        "decision": "approve",
+    }
+    clients = {r: sqlite_portal.login(r) for r in (*ALL, "physician2")}
+    return sqlite_portal, ids, clients
+
+
+def _call(client, method: str, path: str):
+    if path.startswith("/api/"):
+        return client.request(
+            method, path, json={} if method in ("POST", "PUT") else None, follow_redirects=False
+        )
+    data = {"csrf_token": client.headers.get("X-CSRF-Token", "")} if method == "POST" else None
+    return client.request(method, path, data=data, follow_redirects=False)
+
+
+def test_every_route_has_an_expectation(sqlite_portal):
+    routes = {(m, p) for m, p, _ in route_table(sqlite_portal.app)}
+    assert routes - PUBLIC - set(EXPECT) == set(), "routes without an authorization expectation"
+    assert set(EXPECT) - routes == set(), "expectations for routes that do not exist"
+
+
+def test_matrix(world):
+    portal, ids, clients = world
+    checked = 0
+    for (method, template), (allowed, scoped) in EXPECT.items():
+        path = template.format(**ids)
+        anon = _call(portal.client, method, path)
+        if path.startswith("/api/"):
+            assert anon.status_code == 401, f"anonymous {method} {path}: {anon.status_code}"
+        else:
+            assert anon.status_code == 303 and anon.headers["location"].startswith("/login"), (method, path)
+        for role in sorted(ALL - allowed):
+            r = _call(clients[role], method, path)
+            assert r.status_code == 403, f"{role} {method} {path}: {r.status_code} {r.text[:200]}"
+        if scoped:
+            r = _call(clients["physician2"], method, path)
+            assert r.status_code in (403, 404), f"other physician {method} {path}: {r.status_code}"
+        checked += 1
+    assert checked == len(EXPECT)
+
+
+def test_allowed_roles_are_not_refused(world):
+    """The other half: a listed role is never answered 401/403 on its own objects (GET routes)."""
+    portal, ids, clients = world
+    for (method, template), (allowed, _) in EXPECT.items():
+        if method != "GET" or "report" in template:
+            continue
+        for role in allowed:
+            r = _call(clients[role], method, template.format(**ids))
+            assert r.status_code not in (401, 403, 404) and r.status_code < 500, (
+                role,
+                template,
+                r.status_code,
+            )
+
+
+def test_csrf_required_for_changes(world):
+    portal, ids, clients = world
+    doc = clients["physician"]
+    token = doc.headers.pop("X-CSRF-Token")
+    r = doc.post("/api/patients", json={"name": "X", "birth_date": "2000-01-01", "sex": "male"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = doc.post(
+        "/patients", data={"name": "X", "birth_date": "2000-01-01", "sex": "male", "csrf_token": "wrong"}
+    )
+    assert r.status_code == 403
+    doc.headers["X-CSRF-Token"] = token
+    assert (
+        doc.post("/api/patients", json={"name": "X", "birth_date": "2000-01-01", "sex": "male"}).status_code
+        == 201
+    )

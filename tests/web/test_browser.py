@@ -1,0 +1,157 @@
+"""End to end in Debian's chromium: a physician registers, is approved, records a patient and orders; the lab
+accessions, uploads and analyses; a director signs out; the physician downloads the signed PDF.
+Screenshots go to $WHIMSCREEN_SCREENSHOTS or the test's tmp dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD, STAFF, _seed
+from whimscreen.program.demo_data import write_gvcf
+from whimscreen.reference.demo import demo_locus
+from whimscreen.web.app import AppConfig, create_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _need_chromium():
+    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is required under CI=true")
+        pytest.skip("chromium not installed")
+
+
+@pytest.fixture
+def server(tmp_path):
+    import uvicorn
+
+    _need_chromium()
+    app = create_app(AppConfig(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path / 'e2e.db'}"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert srv.started, "server did not start"
+    _seed(app)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(15)
+
+
+def _login(page, base, email, password=PASSWORD):
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def _logout(page):
+    page.click("text=Log out")
+
+
+def test_registration_to_downloaded_report(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("WHIMSCREEN_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    vcf = write_gvcf(demo_locus(), tmp_path / "patient.vcf", "S1", "NM_003467.3:c.1000C>T")
+    base, n = server, iter(range(1, 100))
+
+    def snap(page, name):
+        page.screenshot(path=str(shots / f"{next(n):02d}-{name}.png"), full_page=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
+        page.goto(f"{base}/register")
+        page.fill("#name", "Dr. Rita Register")
+        page.fill("#email", "rita@clinic.example")
+        page.fill("#license_id", "MD-778899")
+        page.fill("#institution", "St. Example Hospital")
+        page.fill("#password", PASSWORD)
+        snap(page, "register")
+        page.click("button[type=submit]")
+        assert "waiting for an administrator" in page.content()
+
+        _login(page, base, STAFF["admin"])
+        page.locator("tr", has_text="rita@clinic.example").locator("button", has_text="Approve").click()
+        snap(page, "admin-approved")
+        _logout(page)
+
+        _login(page, base, "rita@clinic.example")
+        page.fill("#name", "Ada Example")
+        page.fill("#birth_date", "2012-03-04")
+        page.click("text=Add patient")
+        for days, anc, alc in ((200, "400", "700"), (20, "350", "650")):
+            page.fill("#taken_on", (date.today() - timedelta(days=days)).isoformat())
+            page.fill("#anc", anc)
+            page.fill("#alc", alc)
+            page.click("text=Add count")
+        page.select_option("#recurrent_infections", "yes")
+        page.select_option("#warts", "yes")
+        page.click("button:has-text('Save')")
+        assert "Eligibility: eligible" in page.inner_text("#eligibility")
+        page.fill("#given_by", "Parent Example")
+        page.select_option("#relationship", "parent")
+        page.fill("#consented_on", date.today().isoformat())
+        page.click("text=Record consent")
+        snap(page, "patient-eligible")
+        page.click("text=Place order")
+        assert "Status: Ordered" in page.content()
+        order_url = page.url
+        snap(page, "order-placed")
+        _logout(page)
+
+        _login(page, base, STAFF["technologist"])
+        page.goto(order_url)
+        page.click("text=Accession sample")
+        page.set_input_files("#file", str(vcf))
+        page.click("button:has-text('Upload')")
+        page.click("#run-analysis")
+        page.wait_for_selector(
+            "#review", timeout=60_000
+        )  # the worker thread runs the job; the page refreshes
+        assert "POSITIVE" in page.inner_text("#review")
+        snap(page, "lab-review")
+        _logout(page)
+
+        _login(page, base, STAFF["director"])
+        page.goto(order_url)
+        page.click("a[href^='/lab/samples/']")
+        page.click("#sign-out")
+        snap(page, "signed-out")
+        _logout(page)
+
+        _login(page, base, "rita@clinic.example")
+        page.goto(order_url)
+        assert "Result: Positive" in page.content()
+        snap(page, "physician-reported")
+        with page.expect_download() as info:
+            page.click("#download-report")
+        pdf = tmp_path / "report.pdf"
+        info.value.save_as(pdf)
+        browser.close()
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert len(list(shots.glob("*.png"))) >= 7
