@@ -26,6 +26,7 @@ FILTER_DESCRIPTIONS = {
     "LowMappingQuality": "Mean mapping quality of the alternate-allele reads below the minimum",
     "NearIndel": "Low-fraction SNV inside a much better supported indel: likely reads misaligned at its edge",
     "LowAF": "Allele fraction below the mosaic band at this depth: reported for review, not a call",
+    "SingleStrand": "Sanger: seen on one strand only while a good-quality read of the other strand covers it",
     "NotInReference": "Reference allele could not be confirmed against the locus",
 }
 

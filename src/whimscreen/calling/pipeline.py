@@ -143,9 +143,13 @@ def analyze_paths(
     reference_fasta: Path | None = None,
     progress: Progress | None = None,
     enrich: Callable[[dict], dict] | None = None,
+    reference: Path | None = None,
+    render: Callable | None = None,
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
-    ``out_dir`` is given.  Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
+    ``out_dir`` is given.  Sanger traces only: ``reference`` (single-sequence FASTA) replaces the locus,
+    ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).
+    Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
     from whimscreen import __version__
 
     check_sample_id(sample)
@@ -161,7 +165,9 @@ def analyze_paths(
     kind = kinds.pop()
     params = CallerParameters(min_depth=min_depth)
     if kind == "ab1":
-        return _sanger(paths, sample, out_dir, locus, build)
+        return _sanger(paths, sample, out_dir, locus, build, reference, enrich, render)
+    if reference is not None:
+        raise AnalysisError("--reference applies to Sanger (.ab1) traces only")
     if kind == "vcf":
         if len(paths) != 1:
             raise InputFileError("VCF input is one file")
@@ -234,9 +240,18 @@ def _reads_analysis(kind, paths, locus, build, params, min_bq, min_mq, primers, 
     return calls, qc, build
 
 
-def _sanger(paths, sample, out_dir, locus, build):
+def _sanger(paths, sample, out_dir, locus, build, reference, enrich, render):
     if importlib.util.find_spec("whimscreen.calling.sanger") is None:
         raise AnalysisError(f"{paths[0]}: Sanger analysis not available in this installation")
     from whimscreen.calling import sanger  # written by the Sanger work (issue 5)
 
-    return sanger.analyze_traces(paths, sample=sample, out_dir=out_dir, locus=locus, build=build)
+    return sanger.analyze_traces(
+        paths,
+        sample=sample,
+        out_dir=out_dir,
+        locus=locus,
+        build=build,
+        reference=reference,
+        enrich=None if reference else enrich,  # interpretation is for CXCR4 only
+        render=render,
+    )

@@ -31,11 +31,16 @@ def analyze(
     reference_fasta: Path = typer.Option(
         None, "--reference-fasta", help="Genome FASTA a CRAM was written with."
     ),
+    reference: Path = typer.Option(
+        None, "--reference", help="AB1 only: single-sequence FASTA to analyse against instead of CXCR4."
+    ),
     phenotype: list[str] = PhenotypeOption,
     de_novo: str = DeNovoOption,
     no_kb: bool = NoKbOption,
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
+    from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when analysing
+
     locus = active_locus()
     kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo)
     columns = (
@@ -61,6 +66,8 @@ def analyze(
             reference_fasta=reference_fasta,
             progress=lambda n: bar.update(task, completed=n),
             enrich=lambda doc: interpret_analysis(doc, kb, case),
+            reference=reference,
+            render=render,
         )
     qc = analysis.qc
     status = "fully covered" if qc.fully_covered else f"NOT fully covered ({len(qc.uncovered)} gaps)"
@@ -73,11 +80,12 @@ def analyze(
     for c in analysis.calls:
         flags = ",".join(c.filters) or "PASS"
         typer.echo(
-            f"  chr2:{c.pos}:{c.ref}:{c.alt} {c.genotype} AF={c.af if c.af is None else round(c.af, 3)} "
+            f"  {c.chrom}:{c.pos}:{c.ref}:{c.alt} {c.genotype} AF={c.af if c.af is None else round(c.af, 3)} "
             f"{flags}{' MOSAIC' if c.mosaic else ''}"
         )
-    result = json.loads((out / f"{sample}.json").read_text())["result"]
-    typer.echo(f"  RESULT: {result['summary']}")
+    result = json.loads((out / f"{sample}.json").read_text()).get("result")
+    if result:
+        typer.echo(f"  RESULT: {result['summary']}")
     typer.echo(f"  wrote {out / (sample + '.json')} and {out / (sample + '.vcf.gz')}")
-    if locus.info.demo:
+    if locus.info.demo and reference is None:
         typer.echo("  DEMO REFERENCE — NOT FOR CLINICAL USE")
