@@ -98,3 +98,9 @@ def g_name(locus: Locus, edit: Edit, build: str = "GRCh38") -> str:
     edit = shift(locus, edit, "right")
     body = _body(locus, edit, lambda i: str(to_build(locus.start + i, build)), minus=False)
     return f"{BUILD_ACCESSIONS[build]}:g.{body}"
+
+
+def sequence_name(locus: Locus, edit: Edit, accession: str) -> str:
+    """``ACCESSION:g.…`` on a plain sequence numbered from 1 (the generic mode of the Sanger engine)."""
+    body = _body(locus, shift(locus, edit, "right"), lambda i: str(i + 1), minus=False)
+    return f"{accession}:g.{body}"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from whimscreen.errors import InputFileError
 from whimscreen.reference.locus import Locus, ReferenceInfo, sha256
-from whimscreen.reference.names import _body
+from whimscreen.reference.names import sequence_name
 from whimscreen.reference.sequence import revcomp
-from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, normalize, shift
+from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, normalize
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,7 @@ class Target:
 
     def g_name(self, v: GenomicVariant) -> str:
         """``NAME:g.…`` on the target's own coordinates (3' rule), for generic targets."""
-        edit = shift(self.locus, edit_from_vcf(self.locus, v.pos, v.ref, v.alt), "right")
-        return f"{self.chrom}:g.{_body(self.locus, edit, lambda i: str(i + 1), minus=False)}"
+        return sequence_name(self.locus, edit_from_vcf(self.locus, v.pos, v.ref, v.alt), self.chrom)
 
     def stamp(self) -> dict:
         return self.locus.info.stamp()
