@@ -14,6 +14,7 @@ from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import load
 from whimscreen.interpretation.result import interpret_analysis
 from whimscreen.reference import get_locus
+from whimscreen.reporting import chromatogram
 
 
 def run_analysis(
@@ -27,5 +28,6 @@ def run_analysis(
         out_dir,
         locus,
         enrich=lambda doc: interpret_analysis(doc, kb, evidence),
+        render=chromatogram.render,  # chromatogram excerpts for Sanger traces (the review screen shows them)
     )
     return json.loads((Path(out_dir) / f"{sample_id}.json").read_text())
