@@ -57,10 +57,11 @@ def _draw(ax, ex: dict) -> None:
         fontsize=9,
         weight="bold",
     )
-    ax.text(-0.01, -0.08, "called", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7)
+    # x in axes coordinates, y in data coordinates: the same rows as the base letters
+    ax.text(-0.01, -0.08 * top, "called", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7)
     ax.text(
         -0.01,
-        -0.2,
+        -0.2 * top,
         "reference",
         transform=ax.get_yaxis_transform(),
         ha="right",
