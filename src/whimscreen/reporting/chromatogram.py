@@ -58,7 +58,9 @@ def _draw(ax, ex: dict) -> None:
         weight="bold",
     )
     # x in axes coordinates, y in data coordinates: the same rows as the base letters
-    ax.text(-0.01, -0.08 * top, "called", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7)
+    ax.text(
+        -0.01, -0.08 * top, "called", transform=ax.get_yaxis_transform(), ha="right", va="top", fontsize=7
+    )
     ax.text(
         -0.01,
         -0.2 * top,
