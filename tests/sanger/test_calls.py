@@ -111,3 +111,25 @@ def test_insertion_gattaca_at_136115800(locus, tmp_path):
     _, doc = _run(locus, tmp_path, [(v, "het"), (snv(locus, 136114950), "het")], seed=9)
     want = sorted([_expected(locus, v), _expected(locus, snv(locus, 136114950))])
     assert sorted(x["hgvs_c"] for x in doc["variants"]) == want
+
+
+def test_rival_indels_seen_on_one_strand_are_never_pass():
+    """Two different indels within 10 bp are rival readings of one mixed trace: one seen on a single strand
+    is filtered, one seen on both strands is kept."""
+    from dataclasses import replace
+
+    from whimscreen.calling.model import VariantCall
+    from whimscreen.calling.sanger.sample import _flag_conflicting_indels
+
+    def call(pos, alt, both):
+        return VariantCall("chr2", pos, "A", alt, "0/1", 50, 2, 1, 1, 0.5, (), False, {"both_strands": both})
+
+    right, wrong, snv = call(100, "ATT", True), call(104, "AGTT", False), call(103, "C", False)
+    out = {c.alt: c for c, _ in _flag_conflicting_indels([(right, ()), (wrong, ()), (snv, ())])}
+    assert out["ATT"].passed and out["C"].passed
+    assert out["AGTT"].filters == ("ConflictingIndels",)
+    lone = _flag_conflicting_indels([(call(100, "ATT", False), ())])
+    assert lone[0][0].passed  # no rival: single-strand evidence is judged by SingleStrand alone
+    filtered_rival = replace(call(104, "AGTT", False), filters=("SingleStrand",))
+    kept = _flag_conflicting_indels([(call(100, "ATT", False), ()), (filtered_rival, ())])
+    assert kept[0][0].passed  # a rival that is already filtered does not conflict

@@ -28,6 +28,7 @@ FILTER_DESCRIPTIONS = {
     "LowAF": "Allele fraction below the mosaic band at this depth: reported for review, not a call",
     "SingleStrand": "Sanger: seen on one strand only while a good-quality read of the other strand covers it",
     "NotInReference": "Reference allele could not be confirmed against the locus",
+    "ConflictingIndels": "Sanger: another indel called within 10 bp; this one is not seen on both strands",
 }
 
 

@@ -39,11 +39,29 @@ def merge_calls(target: Target, reads: list[ReadResult], build: str) -> list[tup
         for rv in rr.calls:
             v = rv.variant
             by_key.setdefault((v.pos, v.ref, v.alt), []).append((rr, rv))
-    return [
+    merged = [
         _merged(target, key, supports, reads, build)
         for key, supports in sorted(by_key.items())
         if not _weak(supports)
     ]
+    return _flag_conflicting_indels(merged)
+
+
+CONFLICT_WINDOW = 10  # bp: two different indels this close are two readings of one event
+
+
+def _flag_conflicting_indels(merged: list[tuple[VariantCall, tuple]]) -> list[tuple[VariantCall, tuple]]:
+    """Different indels called within ``CONFLICT_WINDOW`` of each other are rival decompositions of the same
+    mixed trace: when two of them would pass, any not seen on both strands is filtered ``ConflictingIndels``
+    (never reported under a name only one strand supports); a rival already filtered does not count."""
+    indels = [c for c, _ in merged if len(c.ref) != len(c.alt) and c.passed]  # filtered rivals do not count
+    out = []
+    for call, supports in merged:
+        rivals = [o for o in indels if o is not call and abs(o.pos - call.pos) <= CONFLICT_WINDOW]
+        if len(call.ref) != len(call.alt) and rivals and not call.evidence.get("both_strands"):
+            call = replace(call, filters=(*call.filters, "ConflictingIndels"))
+        out.append((call, supports))
+    return out
 
 
 def _weak(supports) -> bool:
