@@ -37,7 +37,7 @@ def test_het_deletion_found_and_named(locus, tmp_path, size):
 
 
 KNOWN_INSERTION_MISS = pytest.mark.xfail(
-    strict=True, reason="one strand names the insertion wrongly (docs/validation-sanger.md: 72% exact)"
+    strict=True, reason="one strand names the insertion wrongly (docs/validation-sanger.md: 70% exact)"
 )
 
 
