@@ -30,7 +30,9 @@ SCENARIOS = [
     ("germline capture ~150x", "capture", 260, (0.5, 1.0), 80),
     ("mosaic 5% amplicon ~600x", "amplicon", 600, (0.05,), 100),
     ("mosaic 10-20% amplicon ~600x", "amplicon", 600, (0.1, 0.2), 40),
+    ("germline amplicon 280 bp ~150x", "amplicon280", 150, (0.5, 1.0), 30),
 ]
+LONG_AMPLICONS = {"length": 280, "overlap": 30, "margin": 0}  # too long for 2x150: blind middles
 QUICK_DIVISOR = 10
 SPACING = 60  # bases between simulated variants (longest indel 30 bp; one event per read region)
 CAPTURE_FLANK = 80  # capture samples also carry variants this far outside the reportable range
@@ -123,17 +125,21 @@ def _pct(k: int, n: int) -> str:
 def _run_scenario(locus, work: Path, kind: str, depth: int, afs, samples: int):
     tally: dict = {}
     fps: dict = {}
-    depths = []
-    layout = amplicon_layout() if kind == "amplicon" else capture_layout()
-    avoid = layout.primers() if kind == "amplicon" else ()
+    depths, partial = [], 0
+    if kind.startswith("amplicon"):
+        layout = amplicon_layout(**LONG_AMPLICONS) if kind == "amplicon280" else amplicon_layout()
+    else:
+        layout = capture_layout()
+    avoid = layout.primers() if kind.startswith("amplicon") else ()
     flank = CAPTURE_FLANK if kind == "capture" else 0
     for seed in range(1, samples + 1):
         truth = random_truth(locus, 200, seed=seed * 13, afs=afs, spacing=SPACING, avoid=avoid, flank=flank)
         run = simulate(locus, truth, layout, depth, work / f"{kind}{depth}", seed=seed)
         analysis = analyze_paths(list(run.fastq), "B", None, locus, primers=run.primers_bed)
         depths.append(analysis.qc.mean_depth)
+        partial += not analysis.qc.fully_covered
         score(truth, analysis, tally, fps)
-    return tally, fps, sum(depths) / len(depths)
+    return tally, fps, sum(depths) / len(depths), partial
 
 
 def accuracy(locus, work: Path, quick: bool) -> tuple[list[str], list[str]]:
@@ -146,9 +152,14 @@ def accuracy(locus, work: Path, quick: bool) -> tuple[list[str], list[str]]:
         "|---|---|---|---|---|---|",
     ]
     notes = []
+    coverage = [
+        "| scenario | samples | reportable range fully assessable | not (Inconclusive) |",
+        "|---|---|---|---|",
+    ]
     for name, kind, depth, afs, samples in SCENARIOS:
         n = max(2, samples // QUICK_DIVISOR) if quick else samples
-        tally, fps, mean = _run_scenario(locus, work, kind, depth, afs, n)
+        tally, fps, mean, partial = _run_scenario(locus, work, kind, depth, afs, n)
+        coverage.append(f"| {name} | {n} | {n - partial} | {partial} |")
         label = f"{name} ({n} samples, mean {mean:.0f}x)"
         for (vtype, band), row in sorted(tally.items()):
             na = f"{row['not assessable']} ({row['not assessable found']})" if row["not assessable"] else ""
@@ -162,7 +173,7 @@ def accuracy(locus, work: Path, quick: bool) -> tuple[list[str], list[str]]:
             precision.append(f"| {name} | {vtype} | {tp + fp} | {tp} | {fp} | {_pct(tp, tp + fp)} |")
         if fps.get("examples"):
             notes.append(f"False positives, {name}: {', '.join(fps['examples'][:10])}.")
-    return lines + ["", "### Precision", "", *precision], notes
+    return lines + ["", "### Precision", "", *precision, "", "### Samples by QC", "", *coverage], notes
 
 
 def _peak_rss_mb(who=resource.RUSAGE_SELF) -> float:

@@ -14,7 +14,7 @@ OFFSET37 = 757570
 def reads(tmp_path_factory, locus):
     truth = [
         TruthVariant(136114928, "G", "A", 0.5),
-        TruthVariant(136115300, locus.fetch(136115300, 136115304), locus.base(136115300), 1.0),
+        TruthVariant(136115260, locus.fetch(136115260, 136115264), locus.base(136115260), 1.0),  # off primers
     ]
     return truth, simulate(locus, truth, amplicon_layout(), 80, tmp_path_factory.mktemp("bam") / "s", seed=3)
 

@@ -4,12 +4,14 @@ Reads arrive as ``AlignedRead`` (locus-indexed, reference orientation).  Aligned
 counted in vectorized batches: base x strand counts at base quality >= ``min_bq``, deletion coverage,
 spans, and indel events keyed by their left-normalized form (so the same indel placed differently by the
 aligner in a repeat counts once).  Reads below ``min_mq`` are skipped; with primer intervals, the bases of
-a read lying in the primer it starts or ends in are not counted.
+a read lying in the primer it starts in, or in a primer it reads to the outer edge of (its amplicon's
+other primer), are not counted; a read merely ending inside an overlapping amplicon's primer keeps them.
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -25,6 +27,7 @@ for _i, _b in enumerate(b"ACGT"):
     _CODE[_b] = _i
 _M_OPS = (0, 7, 8)  # M, =, X
 _BATCH = 20_000
+PRIMER_SLACK = 5  # bases a read's end may lie inside a primer's outer edge and still be that primer's read
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Counts:
     clip_indels: Counter = field(default_factory=Counter)  # (GenomicVariant, strand) -> clipped reads
     reads: ReadStore = field(default_factory=ReadStore.empty)  # for haplotype comparison of indels
     clip_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # clips >= 5 bases, by base
+    reach: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int64))  # see ``Pileup._keep``
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
 
@@ -64,8 +68,9 @@ class Pileup:
             np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
         )
         self.counts.clip_ends = np.zeros(n, np.int64)
-        self._primers = sorted(primers)  # locus-index half-open intervals
-        self._primer_starts = [a for a, _ in self._primers]
+        # locus-index half-open intervals, with the strand when the BED gives it ("+", "-" or None)
+        self._primers = sorted((p[0], p[1], p[2] if len(p) > 2 else None) for p in primers)
+        self._primer_starts = [p[0] for p in self._primers]
         self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
         self._dels: list[tuple[int, int]] = []
         self._seqs: list[bytes] = []
@@ -73,12 +78,17 @@ class Pileup:
         self._offset = 0
         self._spans: list[tuple[int, int]] = []
         self._norm: dict[tuple[int, int, str], GenomicVariant] = {}
+        self._reach = array("q")  # lo, hi, reverse, fragment per kept read (flat)
 
-    def _primer_at(self, pos: int) -> tuple[int, int] | None:
+    def _primer_at(self, pos: int, strand: str) -> tuple[int, int] | None:
+        """The primer of ``strand`` ('+' reads rightwards from its left edge) containing ``pos``; a
+        primer without a strand qualifies when ``pos`` lies within ``PRIMER_SLACK`` of the edge it would
+        be read from (a read merely ending inside an overlapping amplicon's primer keeps those bases)."""
         i = bisect.bisect_right(self._primer_starts, pos) - 1
         while i >= 0 and self._primers[i][1] > pos - 200:
-            a, b = self._primers[i]
-            if a <= pos < b:
+            a, b, s = self._primers[i]
+            edge = pos - a if strand == "+" else b - 1 - pos
+            if a <= pos < b and (s == strand or (s is None and edge <= PRIMER_SLACK)):
                 return a, b
             i -= 1
         return None
@@ -90,14 +100,15 @@ class Pileup:
             return
         end = read.ref0 + sum(n for op, n in read.cigar if op in (0, 2, 3, 7, 8))
         primer_lo, primer_hi = read.ref0, end  # the read without its primers (for indel haplotypes)
-        if self._primers:
-            first, last = self._primer_at(read.ref0), self._primer_at(end - 1)
+        first = last = None
+        if self._primers:  # a read starts at its primer and may run into its amplicon's other primer
+            first, last = self._primer_at(read.ref0, "+"), self._primer_at(end - 1, "-")
             if first:
                 primer_lo = first[1]
             if last:
                 primer_hi = last[0]
         if primer_hi > primer_lo:
-            self._keep(read, primer_lo, primer_hi, end)
+            self._keep(read, primer_lo, primer_hi, end, first is not None, last is not None)
         hi = primer_hi if hi is None else min(hi, primer_hi)
         lo = max(lo, primer_lo)
         if hi <= lo:
@@ -105,8 +116,10 @@ class Pileup:
             return
         self._count(read, lo, hi)
 
-    def _keep(self, read: AlignedRead, lo: int, hi: int, end: int) -> None:
-        """Store the read for the haplotype comparison of indels, with the read offsets of [lo, hi)."""
+    def _keep(self, read: AlignedRead, lo: int, hi: int, end: int, primer_lo: bool, primer_hi: bool) -> None:
+        """Store the read for the haplotype comparison of indels, with the read offsets of [lo, hi), and
+        its reach: the locus interval its bases cover, soft clips included, primers excluded (what an
+        insertion the read might carry would have to fit in; ``qc.insertion_reach``)."""
         r, q, q_lo, q_hi = read.ref0, 0, (0 if lo <= read.ref0 else None), None
         for op, n in read.cigar:
             if op in _M_OPS or op == 2:
@@ -128,6 +141,9 @@ class Pileup:
                 self.counts.clip_indels[(v, int(read.reverse))] += 1
         window = (q_lo or 0, len(seq) if q_hi is None else q_hi)
         start, stop = read.ref0 - clip_l, end + clip_r
+        self._reach.extend(
+            (lo if primer_lo else start, hi if primer_hi else stop, int(read.reverse), read.fragment)
+        )
         reads = self.counts.reads
         reads.add(seq, bytes(read.qual), start, stop, (lo, hi), window, read.reverse, read.fragment)
 
@@ -214,4 +230,5 @@ class Pileup:
 
     def result(self) -> Counts:
         self.flush()
+        self.counts.reach = np.frombuffer(self._reach, np.int64).reshape(-1, 4)
         return self.counts

@@ -15,7 +15,14 @@ from whimscreen.calling.caller import CallerParameters, call_variants, genotype_
 from whimscreen.calling.model import SampleAnalysis, VariantCall
 from whimscreen.calling.output import check_sample_id, write_analysis
 from whimscreen.calling.pileup import Pileup
-from whimscreen.calling.qc import NO_COVERAGE_REASON, coverage_qc, unexplained_clips, unknown_coverage_qc
+from whimscreen.calling.qc import (
+    MAX_INSERTION,
+    NO_COVERAGE_REASON,
+    coverage_qc,
+    insertion_reach,
+    unexplained_clips,
+    unknown_coverage_qc,
+)
 from whimscreen.errors import AnalysisError, InputFileError
 from whimscreen.reference.locus import Locus
 
@@ -52,8 +59,9 @@ def detect_kind(path: Path) -> str:
     raise InputFileError(f"{path}: not a FASTQ, BAM, CRAM, VCF/BCF or AB1 file (unrecognised content)")
 
 
-def read_primers(path: Path, locus: Locus, build: str) -> list[tuple[int, int]]:
-    """Primer intervals from a BED file (0-based half-open, on ``build``) as locus-index intervals."""
+def read_primers(path: Path, locus: Locus, build: str) -> list[tuple[int, int, str | None]]:
+    """Primer intervals from a BED file (0-based half-open, on ``build``; strand in column 6 when given)
+    as locus-index intervals with their strand."""
     first = locus.to_build(locus.start, build)  # the locus's first base on ``build``
     out = []
     for n, line in enumerate(Path(path).read_text().splitlines(), start=1):
@@ -64,11 +72,21 @@ def read_primers(path: Path, locus: Locus, build: str) -> list[tuple[int, int]]:
             a, b = int(f[1]), int(f[2])
         except (IndexError, ValueError) as exc:
             raise InputFileError(f"{path}: line {n} is not BED (chrom, start, end)") from exc
-        out.append((a + 1 - first, b - first + 1))
-    return [(a, b) for a, b in out if b > 0 and a < len(locus.sequence)]
+        strand = f[5].strip() if len(f) > 5 and f[5].strip() in ("+", "-") else None
+        out.append((a + 1 - first, b - first + 1, strand))
+    if out and all(s is None for *_, s in out) and _amplicon_pairs(out):
+        out = [(a, b, "+-"[k % 2]) for k, (a, b, _) in enumerate(out)]
+    return [(a, b, s) for a, b, s in out if b > 0 and a < len(locus.sequence)]
 
 
-def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress) -> tuple:
+def _amplicon_pairs(primers: list) -> bool:
+    """A strandless BED listing each amplicon's left then right primer (the usual layout): pairs in
+    file order, each left primer before its right one and an amplicon's length apart at most."""
+    pairs = list(zip(primers[::2], primers[1::2], strict=False))
+    return len(primers) % 2 == 0 and all(0 <= r[0] - l[1] <= 2000 for l, r in pairs)  # noqa: E741
+
+
+def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress, max_insertion) -> tuple:
     pile = Pileup(locus, min_bq=min_bq, min_mq=min_mq, primers=primers)
     for n, (read, lo, hi) in enumerate(reads, start=1):
         pile.add(read, lo, hi)
@@ -81,7 +99,8 @@ def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress) 
     offset = locus.to_build(locus.start, build) - locus.start
     indels = [c.pos - offset for c in calls if len(c.ref) != len(c.alt)]
     clips = unexplained_clips(locus, counts.clip_ends, counts.depth(), indels)
-    qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build, clips)
+    reach = insertion_reach(counts.reach, len(locus.sequence), max_insertion)
+    qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build, clips, reach, max_insertion)
     return calls, qc, counts
 
 
@@ -145,15 +164,19 @@ def analyze_paths(
     enrich: Callable[[dict], dict] | None = None,
     reference: Path | None = None,
     render: Callable | None = None,
+    max_insertion: int = MAX_INSERTION,
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
     ``out_dir`` is given.  Sanger traces only: ``reference`` (single-sequence FASTA) replaces the locus,
-    ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).
+    ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).  Read inputs:
+    ``max_insertion`` is the longest insertion every reportable base must be readable for (QC).
     Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
     from whimscreen import __version__
 
     check_sample_id(sample)
     _check_parameters(build, min_depth, min_bq, min_mq)
+    if not 1 <= max_insertion <= 200:
+        raise AnalysisError(f"--max-insertion must be between 1 and 200, got {max_insertion}")
     paths = [Path(p) for p in paths]
     if not paths:
         raise InputFileError("no input files given")
@@ -174,13 +197,24 @@ def analyze_paths(
         calls, qc, build = _vcf_analysis(paths[0], locus, build, sample_name, params, min_bq)
     else:
         calls, qc, build = _reads_analysis(
-            kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress
+            kind,
+            paths,
+            locus,
+            build,
+            params,
+            min_bq,
+            min_mq,
+            primers,
+            reference_fasta,
+            progress,
+            max_insertion,
         )
     parameters = params.as_dict() | {
         "min_base_quality": min_bq,
         "min_mapping_quality": min_mq,
         "primers": str(primers) if primers else None,
         "sample_name": sample_name,
+        "max_insertion_assessed": None if kind == "vcf" else max_insertion,
     }
     analysis = SampleAnalysis(
         sample,
@@ -219,7 +253,9 @@ def _check_parameters(build, min_depth, min_bq, min_mq) -> None:
         raise AnalysisError(f"--min-mq must be between 0 and 60, got {min_mq}")
 
 
-def _reads_analysis(kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress):
+def _reads_analysis(
+    kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress, max_insertion
+):
     if kind == "fastq":
         if build not in (None, "GRCh38"):
             raise AnalysisError("FASTQ reads are aligned to the locus and reported on GRCh38; omit --build")
@@ -236,7 +272,9 @@ def _reads_analysis(kind, paths, locus, build, params, min_bq, min_mq, primers, 
             )
         build, reads = src.build, locus_reads(src, locus, reference_fasta)
     primer_intervals = read_primers(primers, locus, build) if primers else []
-    calls, qc, _counts = _read_calls(locus, reads, params, min_bq, min_mq, primer_intervals, build, progress)
+    calls, qc, _counts = _read_calls(
+        locus, reads, params, min_bq, min_mq, primer_intervals, build, progress, max_insertion
+    )
     return calls, qc, build
 
 

@@ -29,6 +29,45 @@ def intervals(positions: list[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+MAX_INSERTION = 30  # insertions up to this length must be readable through at every reportable base
+INSERTION_ANCHOR = 10  # reference bases a read needs on each side of an insertion to place it
+
+
+def insertion_reach(
+    reach: np.ndarray, n: int, max_insertion: int, anchor: int = INSERTION_ANCHOR
+) -> np.ndarray:
+    """Per locus index p: fragments with a read that, had the template carried an insertion of
+    ``max_insertion`` bases just before p, would have read all of it with ``anchor`` reference bases on
+    both sides.
+
+    ``reach`` rows are (lo, hi, reverse, fragment) for each read: the locus interval [lo, hi) its bases
+    cover.  A read is sequenced from its 5' end (lo forward, hi reverse) for a fixed length, so an insertion
+    pushes its other end back by the insertion's length: a forward read reads it through for
+    p in [lo + anchor, hi - L - anchor], a reverse read for p in [lo + L + anchor, hi - anchor].  A
+    duplication read only partly looks like the reference, so depth alone cannot show such bases are
+    assessable.  Mates of one fragment count once."""
+    out = np.zeros(n + 1, np.int64)
+    if len(reach) == 0:
+        return out[:n]
+    lo, hi, rev, frag = reach.T
+    size = max_insertion + anchor
+    a = np.where(rev == 1, lo + size, lo + anchor)
+    b = np.where(rev == 1, hi - anchor, hi - size)  # inclusive
+    a, b = np.clip(a, 0, n), np.clip(b + 1, 0, n)  # half-open
+    ok = b > a
+    np.add.at(out, a[ok], 1)
+    np.add.at(out, b[ok], -1)
+    paired = ok & (frag >= 0)  # mates reading the same p: subtract their intersection once
+    order = np.argsort(frag[paired], kind="stable")
+    fa, aa, bb = frag[paired][order], a[paired][order], b[paired][order]
+    same = fa[1:] == fa[:-1]
+    lo2, hi2 = np.maximum(aa[1:], aa[:-1])[same], np.minimum(bb[1:], bb[:-1])[same]
+    both = hi2 > lo2
+    np.add.at(out, lo2[both], -1)
+    np.add.at(out, hi2[both], 1)
+    return np.cumsum(out)[:n]
+
+
 CLIP_MIN_READS = 5
 CLIP_MIN_FRACTION = 0.03
 CLIP_EXPLAINED = 40  # bases around an indel call within which clipped reads are taken as its reads
@@ -50,20 +89,39 @@ def unexplained_clips(locus: Locus, clip_ends: np.ndarray, depth: np.ndarray, in
 
 
 def coverage_qc(
-    locus: Locus, depth: np.ndarray, min_depth: int, min_bq: int, build: str, clips: list[int] = ()
+    locus: Locus,
+    depth: np.ndarray,
+    min_depth: int,
+    min_bq: int,
+    build: str,
+    clips: list[int] = (),
+    reach: np.ndarray | None = None,
+    max_insertion: int = MAX_INSERTION,
 ) -> CoverageQC:
     """``depth``: informative depth per locus index (bases at >= min_bq plus deletions); ``clips``:
-    positions of unexplained soft clips (their surroundings are not assessable)."""
+    positions of unexplained soft clips (their surroundings are not assessable); ``reach``: fragments
+    able to read an insertion of ``max_insertion`` bases through (``insertion_reach``), when known."""
     positions = np.asarray(reportable_positions())
     d = depth[positions - locus.start]
     bad = d < min_depth
     for p in clips:
         bad |= np.abs(positions - p) <= CLIP_MARGIN
+    reasons = []
+    if reach is not None:
+        short = (reach[positions - locus.start] < min_depth) & ~bad
+        if short.any():
+            first = intervals([int(p) for p in positions[short]])
+            where = ", ".join(f"chr2:{a}-{b}" for a, b in first[:3]) + (" ..." if len(first) > 3 else "")
+            reasons.append(
+                f"{int(short.sum())} bases where fewer than {min_depth} reads could read an insertion of up "
+                f"to {max_insertion} bp through ({where}): reads too short for the fragment there"
+            )
+        bad |= short
     low = [int(p) for p in positions[bad]]
-    reason = None
     if clips:
         where = ", ".join(f"chr2:{p}" for p in clips[:5])
-        reason = f"reads soft-clipped at {where} not explained by any call (unresolved event?)"
+        reasons.insert(0, f"reads soft-clipped at {where} not explained by any call (unresolved event?)")
+    reason = "; ".join(reasons) or None
     qc = _qc(locus, positions, low, min_depth, min_bq, build, float(d.mean()), int(d.min()), None)
     return replace(qc, reason=reason) if reason else qc
 

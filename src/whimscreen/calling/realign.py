@@ -32,6 +32,7 @@ CLIP_SEED = 12  # soft-clipped bases needed to propose a deletion from a clip
 MAX_CLIP_DELETION = 60  # longest indel proposed from a clip
 _CHUNK = 4096  # reads compared at a time (bounds memory at high depth)
 CHECK = 30  # clipped bases compared with the locus (a further variant may follow)
+INSERT_ANCHOR = 8  # reference bases after the inserted ones that place an insertion read in a clip
 
 
 @dataclass
@@ -165,9 +166,9 @@ def _right_clip(locus: Locus, tail: str, end: int) -> list:
     back = s.find(tail[:CLIP_SEED], max(1, end - MAX_CLIP_DELETION), end)  # a tandem duplication
     if 0 < back < end and _close(check, s[back : back + len(check)]):
         out.append(to_vcf(locus, Edit(end, "", s[back:end])))
-    for size in range(1, min(len(tail) - CLIP_SEED, MAX_CLIP_DELETION) + 1):  # inserted bases first
+    for size in range(1, min(len(tail) - INSERT_ANCHOR, MAX_CLIP_DELETION) + 1):  # inserted bases first
         rest = tail[size : size + CHECK]
-        if rest[:CLIP_SEED] == s[end : end + CLIP_SEED] and _close(rest, s[end : end + len(rest)]):
+        if rest[:INSERT_ANCHOR] == s[end : end + INSERT_ANCHOR] and _close(rest, s[end : end + len(rest)]):
             out.append(to_vcf(locus, Edit(end, "", tail[:size])))
             break
     return out
@@ -185,10 +186,10 @@ def _left_clip(locus: Locus, head: str, ref0: int) -> list:
     ahead = s.find(head[-CLIP_SEED:], ref0 + 1, ref0 + MAX_CLIP_DELETION + CLIP_SEED)  # a duplication
     if ahead > ref0 > 0 and _close(check, s[ahead + CLIP_SEED - len(check) : ahead + CLIP_SEED]):
         out.append(to_vcf(locus, Edit(ref0, "", s[ref0 : ahead + CLIP_SEED])))
-    for size in range(1, min(len(head) - CLIP_SEED, MAX_CLIP_DELETION) + 1):
+    for size in range(1, min(len(head) - INSERT_ANCHOR, MAX_CLIP_DELETION) + 1):
         rest = head[: len(head) - size][-CHECK:]
         ref = s[ref0 - len(rest) : ref0]
-        if ref0 - len(rest) > 0 and rest[-CLIP_SEED:] == ref[-CLIP_SEED:] and _close(rest, ref):
+        if ref0 - len(rest) > 0 and rest[-INSERT_ANCHOR:] == ref[-INSERT_ANCHOR:] and _close(rest, ref):
             out.append(to_vcf(locus, Edit(ref0, "", head[len(head) - size :])))
             break
     return out

@@ -27,6 +27,11 @@ def analyze(
     min_bq: int = typer.Option(20, "--min-bq", help="Minimum base quality for a base to count."),
     min_mq: int = typer.Option(20, "--min-mq", help="Minimum mapping quality for a read to count."),
     primers: Path = typer.Option(None, "--primers", help="BED of amplicon primer positions (trimmed)."),
+    max_insertion: int = typer.Option(
+        30,
+        "--max-insertion",
+        help="Reads only: longest insertion every reportable base must be readable for.",
+    ),
     sample_name: str = typer.Option(None, "--sample-name", help="Which sample of a multi-sample VCF."),
     reference_fasta: Path = typer.Option(
         None, "--reference-fasta", help="Genome FASTA a CRAM was written with."
@@ -68,6 +73,7 @@ def analyze(
             enrich=lambda doc: interpret_analysis(doc, kb, case),
             reference=reference,
             render=render,
+            max_insertion=max_insertion,
         )
     qc = analysis.qc
     status = "fully covered" if qc.fully_covered else f"NOT fully covered ({len(qc.uncovered)} gaps)"

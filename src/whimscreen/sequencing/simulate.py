@@ -56,16 +56,25 @@ class Layout:
 
 
 def amplicon_layout(
-    length: int = 280, primer: int = 20, overlap: int = 30, dropout: tuple[int, ...] = ()
+    length: int = 220,
+    primer: int = 20,
+    overlap: int = 50,
+    dropout: tuple[int, ...] = (),
+    margin: int = 20,
 ) -> Layout:
-    """Amplicons tiling the reportable range so every reportable base lies inside some insert."""
+    """Amplicons tiling the reportable range so every reportable base lies inside some insert, the
+    inserts overlapping by ``overlap`` bases and reaching ``margin`` bases beyond each reportable interval.
+
+    The default design (220-bp amplicons for 2x150 reads) lets a read of every reportable base read a
+    30-bp insertion through with anchors on both sides (``calling.qc.insertion_reach``); longer amplicons
+    (e.g. 280 bp) leave the middle of each amplicon unassessable for long insertions, which QC reports."""
     amplicons: list[tuple[int, int]] = []
     insert = length - 2 * primer
     for iv in reportable_range():
-        a = iv.start
+        a = iv.start - margin
         while True:
             amplicons.append((a - primer, a - primer + length - 1))
-            if a + insert - 1 >= iv.end:
+            if a + insert - 1 >= iv.end + margin:
                 break
             a += insert - overlap
     weights = tuple(0.0 if i in dropout else 1.0 for i in range(len(amplicons)))
@@ -223,7 +232,11 @@ def simulate(
     bed = None
     if layout.kind == "amplicon":
         bed = Path(f"{out_prefix}.primers.bed")
-        bed.write_text("".join(f"chr2\t{a - 1}\t{b}\n" for a, b in layout.primers()))
+        rows = [
+            f"chr2\t{a - 1}\t{b}\tamplicon{k // 2 + 1}_{'LR'[k % 2]}\t0\t{'+-'[k % 2]}\n"
+            for k, (a, b) in enumerate(layout.primers())
+        ]
+        bed.write_text("".join(rows))
     return SimulatedRun(tuple(paths), truth_vcf, bed, n, dropped)
 
 
