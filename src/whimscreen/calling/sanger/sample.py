@@ -20,6 +20,7 @@ import numpy as np
 from whimscreen.calling.model import CoverageQC, SampleAnalysis, VariantCall
 from whimscreen.calling.qc import coverage_qc, intervals
 from whimscreen.calling.sanger.reads import ReadResult, analyze_read
+from whimscreen.calling.sanger.reconcile import reconcile
 from whimscreen.calling.sanger.target import Target, fasta_target, locus_target
 from whimscreen.calling.sanger.variants import ReadVariant
 from whimscreen.errors import AnalysisError, InputFileError
@@ -35,8 +36,9 @@ MIN_BASE_QUALITY = 20
 def merge_calls(target: Target, reads: list[ReadResult], build: str) -> list[tuple[VariantCall, tuple]]:
     """Calls of all reads merged by variant; each with its (read, ReadVariant) supports."""
     by_key: dict[tuple, list] = {}
+    calls = reconcile(target, reads)  # both strands' readings of a het indel decided together
     for rr in reads:
-        for rv in rr.calls:
+        for rv in calls[id(rr)]:
             v = rv.variant
             by_key.setdefault((v.pos, v.ref, v.alt), []).append((rr, rv))
     merged = [
