@@ -136,14 +136,23 @@ def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[in
 
 
 def _by_fragment(diff: np.ndarray, strand: np.ndarray, fragment: np.ndarray) -> tuple:
-    """Sum the evidence of the mates of each fragment (a fragment counts once); its strand is that of
-    the mate with the stronger evidence."""
+    """Sum the evidence of the mates of each fragment (a fragment counts once).  Its strand is that of
+    the mate with the stronger evidence, unless both mates on their own tell the same allele apart (in
+    amplicon data both mates of nearly every fragment read the event): such fragments were seen on both
+    strands and are given to the forward and reverse strand alternately, so that the strand-bias filter
+    does not see a bias that is only which mate read a few more bases."""
     key = np.where(fragment < 0, -1 - np.arange(len(fragment)), fragment)
     _, inv = np.unique(key, return_inverse=True)
     total = np.bincount(inv, weights=diff)
     order = np.lexsort((-np.abs(diff), inv))
     _, first = np.unique(inv[order], return_index=True)
-    return total, strand[order[first]]
+    side = strand[order[first]].copy()
+    agree = np.sign(diff) == np.sign(total[inv])
+    strong = agree & (np.abs(diff) >= MIN_MARGIN)
+    per_strand = [np.bincount(inv[strong & (strand == s)], minlength=len(total)) > 0 for s in (0, 1)]
+    both = np.nonzero(per_strand[0] & per_strand[1])[0]
+    side[both] = np.arange(len(both)) % 2
+    return total, side
 
 
 def clip_indels(locus: Locus, seq: str, ref0: int, end: int, clip_left: int, clip_right: int) -> list:
