@@ -52,3 +52,15 @@ def test_homozygous_variant_under_a_primer_is_uncovered(tmp_path, locus):
     qc = analyze_paths(list(run.fastq), "H1", None, locus, primers=run.primers_bed).qc
     assert not qc.fully_covered and qc.uncovered
     assert all(a < s <= e < b for s, e in qc.uncovered)  # the part only amplicon 3 reaches
+
+
+def test_deletion_read_by_both_mates_is_not_strand_biased(tmp_path, locus):
+    # 28 bp deleted 98 bases into a 220-bp amplicon: both mates of every fragment read it, and the
+    # reverse mate always read a few more bases of it; counted by its stronger mate, every alternate
+    # fragment was "reverse" and the call was filtered StrandBias
+    t = _deletion(locus, 136115577, 28, 0.5)
+    run = simulate(locus, [t], amplicon_layout(), 150, tmp_path / "s", seed=29)
+    calls = analyze_paths(list(run.fastq), "H2", None, locus, primers=run.primers_bed).calls
+    call = {(c.pos, c.ref, c.alt): c for c in calls}[(t.pos, t.ref, t.alt)]
+    assert call.passed, call.filters
+    assert min(call.evidence["alt_forward"], call.evidence["alt_reverse"]) > 0.3 * call.alt_depth
