@@ -117,3 +117,11 @@ def test_bad_evidence_is_refused():
         Evidence(de_novo="probably")
     with pytest.raises(InterpretationError):
         Evidence(population_af=2)
+
+
+def test_verified_hpo_ids_count_as_their_feature_and_others_are_not_scored(locus):
+    by_name = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("neutropenia", "lymphopenia")))
+    by_id = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0001875", "hp:0001888")))
+    unknown = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0001875", "HP:9999999")))
+    assert ("PP4", "supporting") in by_name and by_id == by_name
+    assert not any(code == "PP4" for code, _ in unknown)

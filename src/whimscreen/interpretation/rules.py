@@ -133,7 +133,8 @@ def pp4_phenotype(ann, entry, kb, ev):
     """PP4: the patient's phenotype is highly specific for CXCR4 gain of function (protein-altering only)."""
     if ann["consequence"] not in TRUNCATING | IN_FRAME | {"stop_lost"} or not fits_mechanism(ann):
         return None
-    features = set(ev.phenotype)
+    hpo = spec()["phenotype"].get("hpo", {})
+    features = {hpo.get(p, p) for p in ev.phenotype}
     if set(spec()["phenotype"]["specific"]) & features:
         return Criterion(
             "PP4",
