@@ -81,7 +81,7 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
         director = db.scalar(select(User).where(User.email == DEMO_USERS[3][1]))
         for order_id, stage in staged:
             if stage == "reported":
-                signout.sign(db, director, db.get(Order, order_id), "Demo sign-out.")
+                signout.sign(db, director, db.get(Order, order_id), "Demo sign-out.", home / "analyses")
     return [(r, e, pw) for r, e, _, pw in DEMO_USERS]
 
 

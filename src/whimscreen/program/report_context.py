@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -11,9 +13,14 @@ from whimscreen.program.storage.models import Order, Sample, User
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous"}
 
 
-def _variant_row(v: dict) -> dict:
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def _variant_row(v: dict, images: list[Path] = ()) -> dict:
     c = v.get("classification") or {}
     return {
+        "chromatograms": [_data_uri(p) for p in images],
         "hgvs_c": v.get("hgvs_c"),
         "hgvs_p": v.get("hgvs_p"),
         "hgvs_g": v.get("hgvs_g"),
@@ -27,10 +34,15 @@ def _variant_row(v: dict) -> dict:
     }
 
 
-def qc_statement(qc: dict) -> str:
+def qc_statement(qc: dict, kind: str | None = None) -> str:
     if not qc:
         return "No quality-control data."
     if qc.get("fully_covered"):
+        if kind == "ab1":
+            return (
+                "Every base of the reportable range was read by at least one Sanger trace of good quality "
+                f"(median base quality >= {qc.get('min_base_quality')})."
+            )
         return (
             f"Every base of the reportable range was covered at the QC minimum (>= {qc.get('min_depth')}x)."
         )
@@ -40,8 +52,16 @@ def qc_statement(qc: dict) -> str:
 
 
 def report_context(
-    db: Session, order: Order, sample: Sample, analysis: dict, signer: User, signed_at: datetime, comment
+    db: Session,
+    order: Order,
+    sample: Sample,
+    analysis: dict,
+    signer: User,
+    signed_at: datetime,
+    comment,
+    images: dict[int, list[Path]] | None = None,
 ) -> dict:
+    """``images``: chromatogram PNGs by variant index (``chromatograms.variant_images``), embedded."""
     patient, physician = order.patient, db.get(User, order.physician_id)
     reference = analysis.get("reference") or {}
     return {
@@ -57,8 +77,10 @@ def report_context(
         "specimen": sample.specimen_type,
         "received": sample.received_at.strftime("%Y-%m-%d"),
         "result": analysis.get("result") or {},
-        "variants": [_variant_row(v) for v in analysis.get("variants", [])],
-        "qc": qc_statement(analysis.get("qc") or {}),
+        "variants": [
+            _variant_row(v, (images or {}).get(i, [])) for i, v in enumerate(analysis.get("variants", []))
+        ],
+        "qc": qc_statement(analysis.get("qc") or {}, analysis.get("input_kind")),
         "input_kind": analysis.get("input_kind"),
         "build": analysis.get("build"),
         "reference": reference,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import audit, jobs, orders
+from whimscreen.program import audit, chromatograms, jobs, orders
 from whimscreen.program.errors import Forbidden, InvalidState, NotFound
 from whimscreen.program.report_context import report_context
 from whimscreen.program.storage.models import Order, Sample, SignOut, User, utcnow
@@ -20,7 +21,11 @@ from whimscreen.program.users import require_role
 from whimscreen.reporting.pdf import render_pdf
 
 
-def sign(db: Session, actor: User, order: Order, comment: str | None = None) -> SignOut:
+def sign(
+    db: Session, actor: User, order: Order, comment: str | None = None, workdir: Path | None = None
+) -> SignOut:
+    """Sign the order's reviewed result; ``workdir`` (the jobs' output folder) lets the report carry the
+    chromatogram excerpts of a Sanger analysis."""
     require_role(actor, "director")
     if order.status != "review":
         raise InvalidState(f"order {order.id} is {order.status}, not in review")
@@ -32,7 +37,8 @@ def sign(db: Session, actor: User, order: Order, comment: str | None = None) -> 
         raise Forbidden("the person who ran the analysis cannot sign it out: another director must sign")
     analysis = json.loads(job.result_json)
     signed_at = utcnow()
-    context = report_context(db, order, sample, analysis, actor, signed_at, comment)
+    images = chromatograms.variant_images(db, sample, workdir) if workdir is not None else {}
+    context = report_context(db, order, sample, analysis, actor, signed_at, comment, images)
     pdf = render_pdf(context)
     record = SignOut(
         order_id=order.id,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import accession, jobs, orders, uploads
+from whimscreen.program import accession, chromatograms, jobs, orders, uploads
 from whimscreen.program.storage.models import Job, Sample, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope
 from whimscreen.web.schemas import Rejection, job_public, order_public, sample_public, upload_public
@@ -62,6 +62,13 @@ def run(db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_
 @api.get("/samples/{sample_id}/review")
 def review(db: Session = DB, s: Sample = Depends(sample_scope)):
     return _review(db, s)
+
+
+@pages.get("/samples/{sample_id}/images/{name}")
+def chromatogram(name: str, request: Request, db: Session = DB, s: Sample = Depends(sample_scope)):
+    """A variant's chromatogram excerpt from the sample's latest analysis (only names it lists)."""
+    path, media = chromatograms.image_file(db, s, name, request.app.state.home / "analyses")
+    return FileResponse(path, media_type=media, headers={"Cache-Control": "private, no-store"})
 
 
 @api.get("/jobs/{job_id}")

@@ -74,9 +74,13 @@ def receive(
 
 @api.post("/{order_id}/signout", status_code=201)
 def sign(
-    body: SignOutCreate, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
+    body: SignOutCreate,
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(director),
+    o: Order = Depends(lab_order_scope),
 ):
-    record = signout.sign(db, user, o, body.comment)
+    record = signout.sign(db, user, o, body.comment, request.app.state.home / "analyses")
     return {
         "order_id": o.id,
         "status": o.status,
@@ -140,10 +144,11 @@ def accession_form(
 
 @pages.post("/{order_id}/signout")
 def signout_form(
+    request: Request,
     comment: str = Form(""),
     db: Session = DB,
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.sign(db, user, o, comment or None)
+    signout.sign(db, user, o, comment or None, request.app.state.home / "analyses")
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
