@@ -64,3 +64,17 @@ def test_deletion_read_by_both_mates_is_not_strand_biased(tmp_path, locus):
     call = {(c.pos, c.ref, c.alt): c for c in calls}[(t.pos, t.ref, t.alt)]
     assert call.passed, call.filters
     assert min(call.evidence["alt_forward"], call.evidence["alt_reverse"]) > 0.3 * call.alt_depth
+
+
+def test_deletion_starting_right_after_a_primer_is_counted_from_both_amplicons(tmp_path, locus):
+    # 6 bp deleted from the first base after a forward primer: the reads from that primer show the
+    # junction only against their primer bases; without them those reads counted as reference only
+    # (AF 0.35, every alternate read reverse: StrandBias)
+    layout = amplicon_layout()
+    a, _ = next(x for x in layout.amplicons if x[0] <= 136115609 <= x[1] and x[0] == 136115609)
+    t = _deletion(locus, a + 19, 6, 0.5)  # anchor = last primer base
+    run = simulate(locus, [t], layout, 150, tmp_path / "s", seed=127)
+    calls = analyze_paths(list(run.fastq), "H3", None, locus, primers=run.primers_bed).calls
+    norm = {(c.pos, c.ref, c.alt): c for c in calls}
+    call = next(c for k, c in norm.items() if len(c.ref) - len(c.alt) == 6)
+    assert call.passed and 0.4 < call.af < 0.6, (call.filters, call.af)

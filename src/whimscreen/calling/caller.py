@@ -155,7 +155,7 @@ def indel_calls(
         b = right.start + len(right.deleted)  # first base after the event, shifted fully right
         if b >= len(locus.sequence) or not _worth_classifying(sum(seen), counts.spanning(a, b), params):
             continue
-        alt_fr, ref_fr = classify(locus, counts.reads, v)
+        alt_fr, ref_fr = classify(locus, counts.reads, v, counts.primers)
         depth = sum(alt_fr) + sum(ref_fr)
         kind = "deletion" if len(v.ref) > len(v.alt) else "insertion"
         ev = {

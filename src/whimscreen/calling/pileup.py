@@ -46,6 +46,7 @@ class Counts:
     reads: ReadStore = field(default_factory=ReadStore.empty)  # for haplotype comparison of indels
     clip_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # clips >= 5 bases, by base
     reach: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int64))  # see ``Pileup._keep``
+    primers: tuple = ()  # primer intervals (locus index, half-open, strand) the counting trimmed
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
 
@@ -71,6 +72,7 @@ class Pileup:
         # locus-index half-open intervals, with the strand when the BED gives it ("+", "-" or None)
         self._primers = sorted((p[0], p[1], p[2] if len(p) > 2 else None) for p in primers)
         self._primer_starts = [p[0] for p in self._primers]
+        self.counts.primers = tuple(self._primers)
         self._blocks: list[tuple[int, int, int, int]] = []  # ref0, offset in buffer, length, strand
         self._dels: list[tuple[int, int]] = []
         self._seqs: list[bytes] = []

@@ -95,21 +95,26 @@ def _scores(rows, bases, q, in_window, hap, r0, region, delta) -> np.ndarray:
     return best
 
 
-def _diff(rows, seqs, quals, r0, h_ref, h_alt, region, delta) -> np.ndarray:
-    """Reference score minus alternate score per read (positive: the alternate explains it better)."""
+def _diff(rows, seqs, quals, r0, h_ref, h_alt, region, delta, whole=False) -> np.ndarray:
+    """Reference score minus alternate score per read (positive: the alternate explains it better).
+    ``whole``: compare the whole read, primers included (the event lies clear of every primer, whose
+    bases then only anchor the read); otherwise only its counted window."""
     qlen = rows[:, 7]
     j = np.arange(int(qlen.max()))[None, :]
     valid = j < qlen[:, None]
     idx = np.where(valid, rows[:, 8][:, None] + j, 0)
     bases, q = seqs[idx], np.where(valid, quals[idx], 0)
-    in_window = valid & (j >= rows[:, 4][:, None]) & (j < rows[:, 5][:, None])
+    in_window = valid if whole else valid & (j >= rows[:, 4][:, None]) & (j < rows[:, 5][:, None])
     s_ref = _scores(rows, bases, q, in_window, h_ref, r0, region, delta)
     s_alt = _scores(rows, bases, q, in_window, h_alt, r0, (region[0], region[1] + delta), delta)
     return s_ref - s_alt
 
 
-def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[int], list[int]]:
-    """([alt forward, alt reverse], [ref forward, ref reverse]) reads for indel ``v``."""
+def classify(locus: Locus, store: ReadStore, v: GenomicVariant, primers=()) -> tuple[list[int], list[int]]:
+    """([alt forward, alt reverse], [ref forward, ref reverse]) reads for indel ``v``.  ``primers``:
+    locus-index intervals; when the event's repeat span touches none, primer bases may anchor a read (an
+    indel starting right after a primer is otherwise invisible to the reads from that primer while their
+    reference reads still count)."""
     edit = edit_from_vcf(locus, v.pos, v.ref, v.alt)
     left, right = shift(locus, edit, "left"), shift(locus, edit, "right")
     a, b = left.start, right.end  # the repeat span: bases the event can touch, [a, b)
@@ -122,9 +127,10 @@ def classify(locus: Locus, store: ReadStore, v: GenomicVariant) -> tuple[list[in
         return alt, ref
     rows = rows[sel]
     r0, h_ref, h_alt = _haplotypes(locus, left)
+    clear = not any(p[0] < b and a < p[1] for p in primers)  # the bases the event can touch
     diff = np.concatenate(
         [
-            _diff(rows[i : i + _CHUNK], seqs, quals, r0, h_ref, h_alt, (lo_r, hi_r), delta)
+            _diff(rows[i : i + _CHUNK], seqs, quals, r0, h_ref, h_alt, (lo_r, hi_r), delta, clear)
             for i in range(0, len(rows), _CHUNK)
         ]
     )

@@ -20,7 +20,7 @@ import numpy as np
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.reportable import reportable_range
 from whimscreen.reference.sequence import revcomp
-from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, normalize
+from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, normalize, shift
 
 _COMP = str.maketrans("ACGTN", "TGCAN")
 
@@ -203,6 +203,7 @@ def simulate(
     truth = [TruthVariant(n.pos, n.ref, n.alt, t.af) for t in truth for n in [normalize(locus, _gv(t))]]
     edits = [edit_from_vcf(locus, t.pos, t.ref, t.alt) for t in truth]
     haps = _Haplotypes(locus, edits)
+    placements = [(e, shift(locus, e, "right")) for e in edits]
     out_prefix = Path(out_prefix)
     suffix = ".fastq.gz" if gz else ".fastq"
     paths = [Path(f"{out_prefix}_R1{suffix}")] + ([Path(f"{out_prefix}_R2{suffix}")] if paired else [])
@@ -212,7 +213,7 @@ def simulate(
     try:
         for start, end in _fragments(locus, layout, depth, read_length, rng):
             chosen = frozenset(i for i, t in enumerate(truth) if rng.random() < t.af)
-            if layout.kind == "amplicon" and _primer_site_altered(edits, chosen, start, end, layout):
+            if layout.kind == "amplicon" and _primer_site_altered(placements, chosen, start, end, layout):
                 dropped += 1  # a primer cannot bind where the template differs from it: allele dropout
                 continue
             seq, coord = haps.get(chosen)
@@ -240,13 +241,18 @@ def simulate(
     return SimulatedRun(tuple(paths), truth_vcf, bed, n, dropped)
 
 
-def _primer_site_altered(edits: list[Edit], chosen: frozenset, start: int, end: int, layout: Layout) -> bool:
-    """Does a chosen variant touch either primer site of the amplicon [start, end) (locus indices)?"""
+def _primer_site_altered(placements: list, chosen: frozenset, start: int, end: int, layout: Layout) -> bool:
+    """Does a chosen variant change either primer site of the amplicon [start, end) (locus indices)?  An
+    indel in a repeat changes it only if every equivalent placement (left- and right-shifted) touches it:
+    otherwise the template still carries the primer's sequence there."""
     p = layout.primer_length
+
+    def touches(e: Edit, a: int, b: int) -> bool:
+        return (e.deleted and e.start < b and e.end > a) or (not e.deleted and a < e.start < b)
+
     for i in chosen:
-        e = edits[i]
         for a, b in ((start, start + p), (end - p, end)):
-            if (e.deleted and e.start < b and e.end > a) or (not e.deleted and a < e.start < b):
+            if all(touches(e, a, b) for e in placements[i]):
                 return True
     return False
 
