@@ -155,7 +155,7 @@ def indel_calls(
         b = right.start + len(right.deleted)  # first base after the event, shifted fully right
         if b >= len(locus.sequence) or not _worth_classifying(sum(seen), counts.spanning(a, b), params):
             continue
-        alt_fr, ref_fr = classify(locus, counts.reads, v, counts.primers)
+        alt_fr, ref_fr, explained = classify(locus, counts.reads, v, counts.primers)
         depth = sum(alt_fr) + sum(ref_fr)
         kind = "deletion" if len(v.ref) > len(v.alt) else "insertion"
         ev = {
@@ -164,6 +164,7 @@ def indel_calls(
             "repeat_span": [v.pos, locus.start + b],
             "cigar_reads": sum(counts.indels.get((v, s), 0) for s in (0, 1)),
             "clip_reads": sum(counts.clip_indels.get((v, s), 0) for s in (0, 1)),
+            "explained_quality": round(explained),
         }
         call = _make_call(locus, build_offset, v, tuple(alt_fr), tuple(ref_fr), depth, params, ev)
         if call:
@@ -171,16 +172,31 @@ def indel_calls(
     return _strongest_of_overlapping(calls)
 
 
+RIVAL_SHARE = 0.9  # rivals with at least this share of the best alternate count are compared
+
+
+def _overlap(c: VariantCall, k: VariantCall) -> bool:
+    (a, b), (ka, kb) = c.evidence["repeat_span"], k.evidence["repeat_span"]
+    return ka - 10 <= b and a <= kb + 10
+
+
 def _strongest_of_overlapping(calls: list[VariantCall]) -> list[VariantCall]:
     """Indel candidates whose compared regions overlap share reads (a clip can propose a near-miss of
-    the true event that explains its reads almost as well): keep the best-supported of each cluster."""
-    kept: list[VariantCall] = []
+    the true event, and a repeat can make a different event explain the same reads): keep one of each
+    cluster: among those with at least ``RIVAL_SHARE`` of the best alternate count, the one whose
+    haplotype explains its reads by the most quality points (the true event leaves no mismatches where
+    the rivals' haplotypes differ)."""
+    clusters: list[list[VariantCall]] = []
     for c in sorted(calls, key=lambda c: -c.alt_depth):
-        a, b = c.evidence["repeat_span"]
-        if not any(
-            k.evidence["repeat_span"][0] - 10 <= b and a <= k.evidence["repeat_span"][1] + 10 for k in kept
-        ):
-            kept.append(c)
+        home = next((g for g in clusters if any(_overlap(c, k) for k in g)), None)
+        if home is None:
+            clusters.append([c])
+        else:
+            home.append(c)
+    kept = []
+    for g in clusters:
+        close = [c for c in g if c.alt_depth >= RIVAL_SHARE * g[0].alt_depth]
+        kept.append(max(close, key=lambda c: (c.evidence.get("explained_quality", 0), c.alt_depth)))
     return kept
 
 

@@ -110,8 +110,13 @@ def _diff(rows, seqs, quals, r0, h_ref, h_alt, region, delta, whole=False) -> np
     return s_ref - s_alt
 
 
-def classify(locus: Locus, store: ReadStore, v: GenomicVariant, primers=()) -> tuple[list[int], list[int]]:
-    """([alt forward, alt reverse], [ref forward, ref reverse]) reads for indel ``v``.  ``primers``:
+def classify(
+    locus: Locus, store: ReadStore, v: GenomicVariant, primers=()
+) -> tuple[list[int], list[int], float]:
+    """([alt forward, alt reverse], [ref forward, ref reverse], explained) reads for indel ``v``;
+    ``explained``: the quality points by which the alternate haplotype beats the reference over the
+    fragments it wins (rival readings of one event with equal counts differ here: the true one leaves
+    no mismatches where the two differ).  ``primers``:
     locus-index intervals; when the event's repeat span touches none, primer bases may anchor a read (an
     indel starting right after a primer is otherwise invisible to the reads from that primer while their
     reference reads still count)."""
@@ -124,10 +129,10 @@ def classify(locus: Locus, store: ReadStore, v: GenomicVariant, primers=()) -> t
     sel = (rows[:, 0] < hi_r) & (rows[:, 1] > lo_r) & (rows[:, 2] < hi_r) & (rows[:, 3] > lo_r)
     alt, ref = [0, 0], [0, 0]
     if not sel.any():
-        return alt, ref
+        return alt, ref, 0.0
     rows = rows[sel]
     r0, h_ref, h_alt = _haplotypes(locus, left)
-    clear = not any(p[0] < b and a < p[1] for p in primers)  # the bases the event can touch
+    clear = not _changes_primer(left, right, primers)
     diff = np.concatenate(
         [
             _diff(rows[i : i + _CHUNK], seqs, quals, r0, h_ref, h_alt, (lo_r, hi_r), delta, clear)
@@ -138,7 +143,23 @@ def classify(locus: Locus, store: ReadStore, v: GenomicVariant, primers=()) -> t
     for s in (0, 1):
         alt[s] = int(np.count_nonzero((diff >= MIN_MARGIN) & (strand == s)))
         ref[s] = int(np.count_nonzero((diff <= -MIN_MARGIN) & (strand == s)))
-    return alt, ref
+    return alt, ref, float(diff[diff >= MIN_MARGIN].sum())
+
+
+def _changes_primer(left: Edit, right: Edit, primers) -> bool:
+    """Does the event change a primer's bases in every placement (so that primer bases may hide it)?  A
+    deletion deletes the bases all its placements share; an insertion changes a primer only when every
+    insertion point lies inside it.  Otherwise the template carries the primer's sequence and the
+    primer bases of a read are faithful anchors."""
+    for p in primers:
+        p0, p1 = p[0], p[1]
+        if left.deleted:
+            lo, hi = right.start, left.end  # deleted by every placement
+            if lo < hi and p0 < hi and lo < p1:
+                return True
+        elif p0 < left.start and right.start < p1:
+            return True
+    return False
 
 
 def _by_fragment(diff: np.ndarray, strand: np.ndarray, fragment: np.ndarray) -> tuple:
