@@ -10,13 +10,22 @@ from tests.conftest import run_cli
 def test_classify_json(home):
     out = json.loads(
         run_cli(
-            "classify", "c.1013C>G", "--phenotype", "myelokathexis", "--json", home=home, check=True
+            "classify", "c.1018_1019del", "--phenotype", "myelokathexis", "--json", home=home, check=True
         ).stdout
     )
     assert out["classification"] == "Likely pathogenic" and out["points"] == 8
     assert {c["code"] for c in out["criteria"]} == {"PM1", "PM4", "PP4"}
     assert all({"code", "strength", "points", "justification"} <= set(c) for c in out["criteria"])
-    assert out["variant"]["hgvs_p"] == "p.(Ser338*)" and out["kb_version"]
+    assert out["variant"]["hgvs_p"] == "p.(Val340Phefs*3)" and out["kb_version"]
+    assert out["knowledge_base"] is None  # not curated: classified by the rules alone
+
+
+def test_newly_curated_clinvar_entry_is_reported_with_its_source(home):
+    out = json.loads(run_cli("classify", "c.1013C>G", "--json", home=home, check=True).stdout)
+    assert out["knowledge_base"]["id"] == "WHIM009" and out["knowledge_base"]["clinvar_id"] == "14023"
+    assert out["classification"] == "Pathogenic" and out["kb_version"] == "2026.11.2"
+    benign = json.loads(run_cli("classify", "c.511G>A", "--json", home=home, check=True).stdout)
+    assert benign["classification"] == "Benign" and benign["knowledge_base"]["id"] == "WHIM013"
 
 
 def test_classify_knowledge_base_entry_and_no_kb(home):

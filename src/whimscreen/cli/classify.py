@@ -21,7 +21,9 @@ def classify(
     de_novo: str = DeNovoOption,
     phenotype: list[str] = PhenotypeOption,
     segregation: int = typer.Option(0, "--segregation", help="Informative meioses with co-segregation."),
-    population_af: float = typer.Option(None, "--population-af", help="Highest population allele frequency."),
+    population_af: float = typer.Option(
+        None, "--population-af", help="Population filtering allele frequency (gnomAD FAF95), not the raw AF."
+    ),
     no_kb: bool = NoKbOption,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
