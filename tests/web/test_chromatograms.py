@@ -67,3 +67,16 @@ def test_signed_report_carries_the_chromatogram(sqlite_portal, tmp_path):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.content.count(b"/Subtype /Image") >= 1  # the excerpt is embedded in the signed PDF
     (tmp_path / "report.pdf").write_bytes(pdf.content)
+
+
+def test_a_missing_image_file_is_not_found_and_the_report_is_still_signed(sqlite_portal, tmp_path):
+    sample, review = _sanger_sample(sqlite_portal, tmp_path)
+    png = review["analysis"]["variants"][0]["images"][0]
+    [path] = (sqlite_portal.app.state.home / "analyses").rglob(png)
+    path.unlink()
+    tech = sqlite_portal.login("technologist")
+    assert tech.get(f"/lab/samples/{sample['id']}/images/{png}").status_code == 404
+    director = sqlite_portal.login("director")
+    ok(director.post(f"/api/orders/{review['order']['id']}/signout", json={"comment": "ok"}), 201)
+    pdf = sqlite_portal.login("physician").get(f"/api/orders/{review['order']['id']}/report")
+    assert pdf.content.startswith(b"%PDF") and b"/Subtype /Image" not in pdf.content
