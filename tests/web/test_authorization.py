@@ -109,7 +109,7 @@ def world(sqlite_portal, tmp_path):
         "job_id": job["id"],
         "user_id": other["id"],
         "decision": "approve",
-        "name": "S.1.png",  # not listed by this (FASTQ) analysis: allowed roles get 404, see test_images
+        "name": "S.1.png",  # unlisted by this FASTQ analysis: lab gets 404 (test_chromatograms.py)
     }
     clients = {r: sqlite_portal.login(r) for r in (*ALL, "physician2")}
     return sqlite_portal, ids, clients

@@ -1,8 +1,12 @@
 """The review screen shows each Sanger variant's chromatogram excerpt, served only to the lab and only
 for names the sample's analysis lists."""
 
+from html import escape
+
+from whimscreen.program import signout
 from whimscreen.reference.demo import demo_locus
 from whimscreen.reference.variant import GenomicVariant
+from whimscreen.reporting import pdf
 from whimscreen.sequencing.simulate_amplicons import write_sample
 
 from .flow import consent_and_order, eligible_patient, ok
@@ -37,6 +41,7 @@ def test_lab_sees_the_chromatogram_of_each_variant(sqlite_portal, tmp_path):
     tech = sqlite_portal.login("technologist")
     page = ok(tech.get(f"/lab/samples/{sample['id']}")).text
     assert f'src="/lab/samples/{sample["id"]}/images/{png}"' in page
+    assert f'href="/lab/samples/{sample["id"]}/images/{svg}"' in page
     r = ok(tech.get(f"/lab/samples/{sample['id']}/images/{png}"))
     assert r.content.startswith(PNG) and r.headers["content-type"] == "image/png"
     r = ok(tech.get(f"/lab/samples/{sample['id']}/images/{svg}"))
@@ -58,12 +63,33 @@ def test_only_listed_images_are_served(sqlite_portal, tmp_path):
         assert r.status_code == 403, (role, r.status_code)
 
 
-def test_signed_report_carries_the_chromatogram(sqlite_portal, tmp_path):
+def test_signed_report_carries_the_chromatogram(sqlite_portal, tmp_path, monkeypatch):
     sample, review = _sanger_sample(sqlite_portal, tmp_path)
+    contexts = []
+    monkeypatch.setattr(signout, "render_pdf", lambda c: contexts.append(c) or pdf.render_pdf(c))
     order_id = review["order"]["id"]
     director = sqlite_portal.login("director")
     ok(director.post(f"/api/orders/{order_id}/signout", json={"comment": "ok"}), 201)
-    pdf = sqlite_portal.login("physician").get(f"/api/orders/{order_id}/report")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert pdf.content.count(b"/Subtype /Image") >= 1  # the excerpt is embedded in the signed PDF
-    (tmp_path / "report.pdf").write_bytes(pdf.content)
+    report = sqlite_portal.login("physician").get(f"/api/orders/{order_id}/report")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+    assert report.content.count(b"/Subtype /Image") >= 1  # the excerpt is embedded in the signed PDF
+    [row] = contexts[0]["variants"]
+    assert len(row["chromatograms"]) == 1 and not row["chromatogram_missing"]
+
+
+def test_a_missing_image_file_is_not_found_and_the_report_says_so(sqlite_portal, tmp_path, monkeypatch):
+    sample, review = _sanger_sample(sqlite_portal, tmp_path)
+    [variant] = review["analysis"]["variants"]
+    png = variant["images"][0]
+    [path] = (sqlite_portal.app.state.home / "analyses").rglob(png)
+    path.unlink()
+    tech = sqlite_portal.login("technologist")
+    assert tech.get(f"/lab/samples/{sample['id']}/images/{png}").status_code == 404
+    contexts = []
+    monkeypatch.setattr(signout, "render_pdf", lambda c: contexts.append(c) or pdf.render_pdf(c))
+    director = sqlite_portal.login("director")
+    ok(director.post(f"/api/orders/{review['order']['id']}/signout", json={"comment": "ok"}), 201)
+    report = sqlite_portal.login("physician").get(f"/api/orders/{review['order']['id']}/report")
+    assert report.content.startswith(b"%PDF") and b"/Subtype /Image" not in report.content
+    html = pdf.render_html(contexts[0])
+    assert f"Chromatogram excerpt of {escape(variant['hgvs_c'])}: not available." in html

@@ -35,7 +35,7 @@ def image_file(db: Session, sample: Sample, name: str, workdir: Path) -> tuple[P
     if job is not None and job.result_json:
         doc = json.loads(job.result_json)
         listed = {img for v in doc.get("variants", []) for img in v.get("images") or []}
-    if name not in listed or Path(name).name != name or Path(name).suffix not in MEDIA:
+    if name not in listed or not _servable(name):
         raise NotFound(f"no chromatogram {name!r} in this sample's analysis")
     path = job_dir(workdir, sample, job) / name
     if not path.is_file():
@@ -43,15 +43,20 @@ def image_file(db: Session, sample: Sample, name: str, workdir: Path) -> tuple[P
     return path, MEDIA[path.suffix]
 
 
-def variant_images(db: Session, sample: Sample, workdir: Path) -> dict[int, list[Path]]:
-    """PNG excerpts of the latest finished analysis, by variant index (for the signed report)."""
-    job = latest_done(db, sample)
-    if job is None or not job.result_json:
+def variant_images(job: Job, workdir: Path) -> dict[int, list[Path]]:
+    """PNG excerpts of analysis ``job`` (the one being signed), by variant index, for the signed report.
+    A listed PNG whose file is gone is left out (the report still carries the calls)."""
+    if not job.result_json:
         return {}
-    doc, folder = json.loads(job.result_json), job_dir(workdir, sample, job)
+    doc, folder = json.loads(job.result_json), job_dir(workdir, job.sample, job)
     out = {}
     for i, v in enumerate(doc.get("variants", [])):
-        pngs = [folder / n for n in v.get("images") or [] if n.endswith(".png") and (folder / n).is_file()]
+        pngs = [folder / n for n in v.get("images") or [] if _servable(n, ".png") and (folder / n).is_file()]
         if pngs:
             out[i] = pngs
     return out
+
+
+def _servable(name: str, *suffixes: str) -> bool:
+    """A bare file name (no folder part) with an image suffix."""
+    return Path(name).name == name and name not in (".", "..") and Path(name).suffix in (suffixes or MEDIA)

@@ -21,6 +21,8 @@ def _variant_row(v: dict, images: list[Path] = ()) -> dict:
     c = v.get("classification") or {}
     return {
         "chromatograms": [_data_uri(p) for p in images],
+        # the analysis drew an excerpt but its file is gone: the report says so instead of dropping it
+        "chromatogram_missing": not images and any(n.endswith(".png") for n in v.get("images") or []),
         "hgvs_c": v.get("hgvs_c"),
         "hgvs_p": v.get("hgvs_p"),
         "hgvs_g": v.get("hgvs_g"),

@@ -37,7 +37,7 @@ def sign(
         raise Forbidden("the person who ran the analysis cannot sign it out: another director must sign")
     analysis = json.loads(job.result_json)
     signed_at = utcnow()
-    images = chromatograms.variant_images(db, sample, workdir) if workdir is not None else {}
+    images = chromatograms.variant_images(job, workdir) if workdir is not None else {}
     context = report_context(db, order, sample, analysis, actor, signed_at, comment, images)
     pdf = render_pdf(context)
     record = SignOut(
