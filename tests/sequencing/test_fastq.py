@@ -62,3 +62,15 @@ def test_qualities_reach_the_caller_as_phred_values(locus):
     qual = "".join(chr(33 + (i % 40)) for i in range(len(seq)))
     [(read, _lo, _hi)] = align_pair(aligner(locus), mappy.ThreadBuffer(), ("r", seq, qual), None)
     assert list(read.qual) == [i % 40 for i in range(len(seq))]
+
+
+def test_bad_record_after_good_ones_is_named_and_nothing_is_read_twice(tmp_path):
+    good = "".join(f"@r{i}\nACGT\n+\nIIII\n" for i in range(1, 1001))
+    path = tmp_path / "mid.fq.gz"
+    with gzip.open(path, "wt") as fh:
+        fh.write(good + "@r1001\nACGT\n+\nIII\n" + good)
+    names = []
+    with pytest.raises(InputFileError, match="mid.fq.gz: record 1001: 4 bases but 3 qualities"):
+        for name, _, _ in read_fastq(path):
+            names.append(name)
+    assert names == [f"r{i}" for i in range(1, 1001)]

@@ -16,7 +16,7 @@ import numpy as np
 
 from whimscreen.calling.model import VariantCall
 from whimscreen.calling.pileup import Counts
-from whimscreen.calling.realign import classify
+from whimscreen.calling.realign import FLANK, classify
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, shift
 
@@ -169,7 +169,16 @@ def indel_calls(
         call = _make_call(locus, build_offset, v, tuple(alt_fr), tuple(ref_fr), depth, params, ev)
         if call:
             calls.append(call)
-    return _strongest_of_overlapping(calls)
+    return _strongest_of_overlapping(
+        calls, lambda c, region: _explained(locus, counts, c, build_offset, region)
+    )
+
+
+def _explained(locus: Locus, counts: Counts, c: VariantCall, build_offset: int, span) -> float:
+    """Quality points by which call ``c`` explains the reads over GRCh38 ``span`` +/- ``FLANK``."""
+    v = GenomicVariant(c.pos - build_offset, c.ref, c.alt)
+    region = (span[0] - locus.start - FLANK, span[1] - locus.start + FLANK)
+    return classify(locus, counts.reads, v, counts.primers, region)[2]
 
 
 RIVAL_SHARE = 0.9  # rivals with at least this share of the best alternate count are compared
@@ -180,12 +189,13 @@ def _overlap(c: VariantCall, k: VariantCall) -> bool:
     return ka - 10 <= b and a <= kb + 10
 
 
-def _strongest_of_overlapping(calls: list[VariantCall]) -> list[VariantCall]:
+def _strongest_of_overlapping(calls: list[VariantCall], explained=None) -> list[VariantCall]:
     """Indel candidates whose compared regions overlap share reads (a clip can propose a near-miss of
     the true event, and a repeat can make a different event explain the same reads): keep one of each
     cluster: among those with at least ``RIVAL_SHARE`` of the best alternate count, the one whose
-    haplotype explains its reads by the most quality points (the true event leaves no mismatches where
-    the rivals' haplotypes differ)."""
+    haplotype explains the reads by the most quality points over the same bases (the union of their
+    compared regions: the true event leaves no mismatches where the rivals' haplotypes differ).
+    ``explained(call, region)`` scores a call over a region of locus indices."""
     clusters: list[list[VariantCall]] = []
     for c in sorted(calls, key=lambda c: -c.alt_depth):
         home = next((g for g in clusters if any(_overlap(c, k) for k in g)), None)
@@ -196,7 +206,12 @@ def _strongest_of_overlapping(calls: list[VariantCall]) -> list[VariantCall]:
     kept = []
     for g in clusters:
         close = [c for c in g if c.alt_depth >= RIVAL_SHARE * g[0].alt_depth]
-        kept.append(max(close, key=lambda c: (c.evidence.get("explained_quality", 0), c.alt_depth)))
+        if len(close) == 1 or explained is None:
+            kept.append(close[0])
+            continue
+        spans = [c.evidence["repeat_span"] for c in close]  # GRCh38
+        region = (min(a for a, _ in spans), max(b for _, b in spans))
+        kept.append(max(close, key=lambda c: (explained(c, region), c.alt_depth)))
     return kept
 
 

@@ -111,21 +111,22 @@ def _diff(rows, seqs, quals, r0, h_ref, h_alt, region, delta, whole=False) -> np
 
 
 def classify(
-    locus: Locus, store: ReadStore, v: GenomicVariant, primers=()
+    locus: Locus, store: ReadStore, v: GenomicVariant, primers=(), region: tuple[int, int] | None = None
 ) -> tuple[list[int], list[int], float]:
     """([alt forward, alt reverse], [ref forward, ref reverse], explained) reads for indel ``v``;
-    ``explained``: the quality points by which the alternate haplotype beats the reference over the
-    fragments it wins (rival readings of one event with equal counts differ here: the true one leaves
-    no mismatches where the two differ).  ``primers``:
-    locus-index intervals; when the event's repeat span touches none, primer bases may anchor a read (an
-    indel starting right after a primer is otherwise invisible to the reads from that primer while their
-    reference reads still count)."""
+        ``explained``: the quality points by which the alternate haplotype beats the reference over the
+        fragments it wins (rival readings of one event with equal counts differ here: the true one leaves
+        no mismatches where the two differ).  ``primers``:
+        locus-index intervals; when the event's repeat span touches none, primer bases may anchor a read (an
+        indel starting right after a primer is otherwise invisible to the reads from that primer while their
+        reference reads still count).  ``region``: compare over these locus indices instead (rival readings of
+    one event are compared over the same bases)."""
     edit = edit_from_vcf(locus, v.pos, v.ref, v.alt)
     left, right = shift(locus, edit, "left"), shift(locus, edit, "right")
     a, b = left.start, right.end  # the repeat span: bases the event can touch, [a, b)
     delta = len(edit.inserted) - len(edit.deleted)
     seqs, quals, rows = store.arrays()
-    lo_r, hi_r = a - FLANK, b + FLANK  # compared region on the reference
+    lo_r, hi_r = region or (a - FLANK, b + FLANK)  # compared region on the reference (locus indices)
     sel = (rows[:, 0] < hi_r) & (rows[:, 1] > lo_r) & (rows[:, 2] < hi_r) & (rows[:, 3] > lo_r)
     alt, ref = [0, 0], [0, 0]
     if not sel.any():
