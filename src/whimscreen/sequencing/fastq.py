@@ -36,6 +36,7 @@ def read_fastq(path: Path) -> Iterator[Record]:
     names the record and the problem (a bad file is rare, a clear message matters)."""
     path = Path(path)
     n = 0
+    quiet = pysam.set_verbosity(0)  # htslib would print its own errors; ours name the file and record
     try:
         with pysam.FastxFile(str(path), persist=False) as fh:
             for rec in fh:
@@ -49,6 +50,8 @@ def read_fastq(path: Path) -> Iterator[Record]:
                     return
     except (OSError, ValueError, UnicodeDecodeError):
         pass
+    finally:
+        pysam.set_verbosity(quiet)
     yield from islice(_read_fastq_lines(path), n, None)  # the same records, then the precise error
 
 
