@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from whimscreen.calling.sanger.basecall import MIX_RATIO
 from whimscreen.program.storage.models import Order, Sample, User
 
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous"}
@@ -53,6 +54,32 @@ def qc_statement(qc: dict, kind: str | None = None) -> str:
     return f"The reportable range was NOT fully covered: {why}."
 
 
+def limits_statement(kind: str | None, parameters: dict, qc: dict) -> str:
+    """What the method cannot see, in numbers taken from the analysis's own thresholds: the lowest allele
+    fraction a variant can be reported at (the report's reader needs it to judge a Negative for mosaicism)."""
+    if kind == "ab1":
+        floor = MIX_RATIO / (1 + MIX_RATIO)
+        return (
+            "Sanger sequencing reports a second base where its peak reaches "
+            f"{MIX_RATIO:.0%} of the main peak (about {floor:.0%} of the signal): a mosaic variant present in "
+            f"fewer than about {floor:.0%} of the DNA molecules can be missed."
+        )
+    if kind == "vcf":
+        return (
+            "Variant calls were taken from the VCF supplied; the detection limits are those of the laboratory "
+            "and caller that produced it."
+        )
+    min_af, min_alt, depth = parameters.get("min_af"), parameters.get("min_alt_reads"), qc.get("min_depth")
+    if min_af is None or min_alt is None or not depth:
+        return ""
+    at_minimum = max(min_af, min_alt / depth)
+    return (
+        f"Variants are reported from an allele fraction of {min_af:.0%} with at least {min_alt} supporting "
+        f"reads; where a base is read at the QC minimum of {depth}x, a mosaic variant below about "
+        f"{at_minimum:.0%} can be missed."
+    )
+
+
 def report_context(
     db: Session,
     order: Order,
@@ -83,6 +110,9 @@ def report_context(
             _variant_row(v, (images or {}).get(i, [])) for i, v in enumerate(analysis.get("variants", []))
         ],
         "qc": qc_statement(analysis.get("qc") or {}, analysis.get("input_kind")),
+        "limits": limits_statement(
+            analysis.get("input_kind"), analysis.get("parameters") or {}, analysis.get("qc") or {}
+        ),
         "input_kind": analysis.get("input_kind"),
         "build": analysis.get("build"),
         "reference": reference,
