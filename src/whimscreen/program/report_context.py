@@ -46,8 +46,10 @@ def qc_statement(qc: dict, kind: str | None = None) -> str:
                 "Every base of the reportable range was read by at least one Sanger trace of good quality "
                 f"(median base quality >= {qc.get('min_base_quality')})."
             )
+        how = f" ({qc['reason']})" if qc.get("reason") else ""
         return (
-            f"Every base of the reportable range was covered at the QC minimum (>= {qc.get('min_depth')}x)."
+            "Every base of the reportable range was covered at the QC minimum "
+            f"(>= {qc.get('min_depth')}x){how}."
         )
     gaps = qc.get("uncovered") or []
     why = qc.get("reason") or f"{len(gaps)} region(s) below the QC minimum of {qc.get('min_depth')}x"
@@ -61,13 +63,13 @@ def limits_statement(kind: str | None, parameters: dict, qc: dict) -> str:
         floor = MIX_RATIO / (1 + MIX_RATIO)
         return (
             "Sanger sequencing reports a second base where its peak reaches "
-            f"{MIX_RATIO:.0%} of the main peak (about {floor:.0%} of the signal): a mosaic variant present in "
-            f"fewer than about {floor:.0%} of the DNA molecules can be missed."
+            f"{MIX_RATIO:.0%} of the main peak (about {floor:.0%} of the signal): a mosaic variant "
+            f"present in fewer than about {floor:.0%} of the DNA molecules can be missed."
         )
     if kind == "vcf":
         return (
-            "Variant calls were taken from the VCF supplied; the detection limits are those of the laboratory "
-            "and caller that produced it."
+            "Variant calls were taken from the VCF supplied; the detection limits are those of the "
+            "laboratory and caller that produced it."
         )
     min_af, min_alt, depth = parameters.get("min_af"), parameters.get("min_alt_reads"), qc.get("min_depth")
     if min_af is None or min_alt is None or not depth:
