@@ -32,6 +32,9 @@ def test_analyze_fastq_writes_schema_valid_json(tmp_path, fastq, home):
         check=True,
     )
     assert "DEMO REFERENCE" in proc.stdout
+    # the terminal names the call and its class, and gives the result
+    assert "c.1000C>T p.(Arg334*) 0/1" in proc.stdout and "Pathogenic" in proc.stdout
+    assert "RESULT: POSITIVE" in proc.stdout
     doc = json.loads((out / "P1.json").read_text())
     schema = json.loads(resources.files("whimscreen.calling").joinpath("analysis.schema.json").read_text())
     jsonschema.validate(doc, schema)

@@ -83,13 +83,17 @@ def analyze(
     )
     if qc.reason:
         typer.echo(f"  QC: {qc.reason}")
-    for c in analysis.calls:
-        flags = ",".join(c.filters) or "PASS"
+    doc = json.loads((out / f"{sample}.json").read_text())
+    for v in doc["variants"]:
+        flags = ",".join(v["filters"]) or "PASS"
+        af = v["af"] if v["af"] is None else round(v["af"], 3)
+        names = " ".join(n.split(":")[-1] for n in (v.get("hgvs_c"), v.get("hgvs_p")) if n)
+        cls = (v.get("classification") or {}).get("classification")
         typer.echo(
-            f"  {c.chrom}:{c.pos}:{c.ref}:{c.alt} {c.genotype} AF={c.af if c.af is None else round(c.af, 3)} "
-            f"{flags}{' MOSAIC' if c.mosaic else ''}"
+            f"  {v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']} {names} {v['genotype']} AF={af} "
+            f"{flags}{' MOSAIC' if v['mosaic'] else ''}{f' — {cls}' if cls else ''}"
         )
-    result = json.loads((out / f"{sample}.json").read_text()).get("result")
+    result = doc.get("result")
     if result:
         typer.echo(f"  RESULT: {result['summary']}")
     typer.echo(f"  wrote {out / (sample + '.json')} and {out / (sample + '.vcf.gz')}")
