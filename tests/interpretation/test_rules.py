@@ -125,3 +125,13 @@ def test_verified_hpo_ids_count_as_their_feature_and_others_are_not_scored(locus
     unknown = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0001875", "HP:9999999")))
     assert ("PP4", "supporting") in by_name and by_id == by_name
     assert not any(code == "PP4" for code, _ in unknown)
+
+
+def test_myelokathexis_by_hpo_id_is_the_specific_feature_and_synonymous_ids_count_once(locus):
+    mk = run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0031160",))
+    assert ("PP4", "moderate") in codes(mk)
+    # three ids of one feature (hypogammaglobulinemia) are one feature, not the two PP4 asks for
+    one = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0004313", "HP:0004315", "HP:0003139")))
+    assert not any(code == "PP4" for code, _ in one)
+    two = codes(run(locus, "NM_003467.3:c.1000C>T", phenotype=("HP:0200043", "HP:0012312")))
+    assert ("PP4", "supporting") in two

@@ -12,7 +12,9 @@ PhenotypeOption = typer.Option(
     None,
     "--phenotype",
     help="Clinical feature (repeatable): myelokathexis, neutropenia, lymphopenia, "
-    "monocytopenia, warts, hypogammaglobulinemia, recurrent-infections; HP: ids are recorded, not scored.",
+    "monocytopenia, warts, hypogammaglobulinemia, recurrent-infections, or an HPO id (HP:0031160 "
+    "myelokathexis, HP:0001875, HP:0001888, HP:0012312, HP:0200043, HP:0004313, HP:0004315, HP:0003139, "
+    "HP:0002719, HP:0002718); other HP: ids are recorded, not scored.",
 )
 DeNovoOption = typer.Option(None, "--de-novo", help="confirmed (parentage confirmed) or assumed.")
 NoKbOption = typer.Option(False, "--no-kb", help="Apply the CXCR4 rules alone, without the knowledge base.")
