@@ -50,3 +50,12 @@ def write_gvcf(
     tmp.write_text("\n".join(lines) + "\n")
     tmp.replace(path)
     return Path(path)
+
+
+def write_traces(locus: Locus, out_dir: Path, variant: str | None = None, seed: int = 4) -> list[Path]:
+    """Generated Sanger traces (``.ab1``) of every demo amplicon, forward and reverse, with ``variant``
+    heterozygous (e.g. ``NM_003467.3:c.1016_1017del``)."""
+    from whimscreen.sequencing.simulate_amplicons import write_sample
+
+    variants = [(parse_variant(locus, variant), "het")] if variant else []
+    return write_sample(locus, out_dir, variants, seed=seed)

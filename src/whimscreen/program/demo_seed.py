@@ -1,4 +1,5 @@
-"""Seed a demo study: a user per role (demo passwords), patients at different stages with demo gVCFs.
+"""Seed a demo study: a user per role (demo passwords), patients at different stages with demo gVCFs
+and one with generated Sanger traces.
 
 Used by ``whimscreen demo``; everything goes through the same services as the portal, so the demo's
 records (audit log included) look like real use.  The analysis runs for real on the demo data.
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from whimscreen.program import accession, consent, jobs, orders, patients, signout, uploads, users
-from whimscreen.program.demo_data import write_gvcf
+from whimscreen.program.demo_data import write_gvcf, write_traces
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Order, User
 
@@ -25,10 +26,13 @@ DEMO_USERS = (  # role, email, name, password
     ("director", "director2@demo.whimscreen", "Dr. Drew Director", "demo-director2-2026"),
     ("coordinator", "coordinator@demo.whimscreen", "Casey Coordinator", "demo-coordinator-2026"),
 )
-PATIENTS = (  # name, birth date, sex, demo variant (None: reference only), stage to reach
-    ("Demo Patient One", date(2011, 5, 2), "female", "NM_003467.3:c.1000C>T", "reported"),
-    ("Demo Patient Two", date(1994, 9, 17), "male", None, "review"),
-    ("Demo Patient Three", date(2016, 1, 23), "female", "NM_003467.3:c.1013C>G", "ordered"),
+PATIENTS = (  # name, birth date, sex, demo variant (None: reference only), stage to reach, data
+    ("Demo Patient One", date(2011, 5, 2), "female", "NM_003467.3:c.1000C>T", "reported", "gvcf"),
+    ("Demo Patient Two", date(1994, 9, 17), "male", None, "review", "gvcf"),
+    ("Demo Patient Three", date(2016, 1, 23), "female", "NM_003467.3:c.1013C>G", "ordered", "gvcf"),
+    # Sanger: generated .ab1 traces (every amplicon read both ways), a het frameshift to review with its
+    # chromatogram excerpt
+    ("Demo Patient Four", date(2019, 3, 11), "male", "NM_003467.3:c.1016_1017del", "review", "sanger"),
 )
 
 
@@ -65,14 +69,18 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
         data = home / "demo-data"
         data.mkdir(parents=True, exist_ok=True)
         staged = []
-        for name, born, sex, variant, stage in PATIENTS:
+        for name, born, sex, variant, stage, kind in PATIENTS:
             p = _patient(db, doc, name, born, sex)
             order = orders.place(db, doc, p)
-            vcf = write_gvcf(_locus(home), data / f"{p.local_id}.vcf", p.local_id, variant)
+            if kind == "sanger":
+                files = write_traces(_locus(home), data / f"{p.local_id}-sanger", variant)
+            else:
+                files = [write_gvcf(_locus(home), data / f"{p.local_id}.vcf", p.local_id, variant)]
             if stage != "ordered":
                 sample = accession.receive(db, tech, order, "peripheral blood (EDTA)")
-                with open(vcf, "rb") as fh:
-                    uploads.store(db, tech, sample, vcf.name, fh, home / "uploads")
+                for path in files:
+                    with open(path, "rb") as fh:
+                        uploads.store(db, tech, sample, path.name, fh, home / "uploads")
                 jobs.enqueue(db, tech, sample)
             staged.append((order.id, stage))
     while jobs.run_once(factory, runner, home / "analyses"):

@@ -1,0 +1,28 @@
+"""``whimscreen demo`` (the README's run command) seeds a study whose analyses really ran: a signed Positive
+from a gVCF, a Sanger sample with its chromatogram awaiting review, and seeding twice changes nothing."""
+
+import json
+import sqlite3
+
+from tests.conftest import run_cli
+
+
+def test_demo_seeds_every_stage_once(tmp_path, home):
+    demo = tmp_path / "demo"
+    first = run_cli("demo", "--no-serve", "--home", str(demo), home=home, check=True)
+    assert "physician@demo.whimscreen" in first.stdout
+    run_cli("demo", "--no-serve", "--home", str(demo), home=home, check=True)  # idempotent
+
+    db = sqlite3.connect(demo / "demo.db")
+    assert db.execute("select count(*) from patients").fetchone() == (4,)
+    statuses = sorted(s for (s,) in db.execute("select status from orders"))
+    assert statuses == ["ordered", "reported", "review", "review"]
+    assert db.execute("select result_category from signouts").fetchall() == [("Positive",)]
+
+    docs = [json.loads(p.read_text()) for p in (demo / "analyses").glob("*/job-*/*.json")]
+    [sanger] = [d for d in docs if d["input_kind"] == "ab1"]
+    [call] = sanger["variants"]
+    assert call["hgvs_c"] == "NM_003467.3:c.1016_1017del" and call["filters"] == []
+    assert sanger["qc"]["fully_covered"] and sanger["result"]["result"] == "Positive"
+    png = [n for n in call["images"] if n.endswith(".png")]
+    assert png and all(next((demo / "analyses").glob(f"*/job-*/{n}")).stat().st_size > 0 for n in png)
