@@ -23,7 +23,7 @@ def test_classify_json(home):
 def test_newly_curated_clinvar_entry_is_reported_with_its_source(home):
     out = json.loads(run_cli("classify", "c.1013C>G", "--json", home=home, check=True).stdout)
     assert out["knowledge_base"]["id"] == "WHIM009" and out["knowledge_base"]["clinvar_id"] == "14023"
-    assert out["classification"] == "Pathogenic" and out["kb_version"] == "2026.11.2"
+    assert out["classification"] == "Pathogenic" and out["kb_version"] == "2026.12.1"
     benign = json.loads(run_cli("classify", "c.511G>A", "--json", home=home, check=True).stdout)
     assert benign["classification"] == "Benign" and benign["knowledge_base"]["id"] == "WHIM013"
 
