@@ -308,6 +308,8 @@ def random_truth(
         if not any(a - max_indel - 1 <= p <= b + 1 for a, b in avoid)
     ]
     chosen: list[int] = []
+    if n <= 0:
+        return []
     for p in rng.sample(positions, len(positions)):
         if all(abs(p - q) >= spacing for q in chosen):
             chosen.append(p)
