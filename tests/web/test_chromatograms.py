@@ -40,6 +40,7 @@ def test_lab_sees_the_chromatogram_of_each_variant(sqlite_portal, tmp_path):
     png, svg = variant["images"]
     tech = sqlite_portal.login("technologist")
     page = ok(tech.get(f"/lab/samples/{sample['id']}")).text
+    assert "Minimum good-quality traces per base" in page  # Sanger QC in traces, not depth
     assert f'src="/lab/samples/{sample["id"]}/images/{png}"' in page
     assert f'href="/lab/samples/{sample["id"]}/images/{svg}"' in page
     r = ok(tech.get(f"/lab/samples/{sample['id']}/images/{png}"))
@@ -75,6 +76,8 @@ def test_signed_report_carries_the_chromatogram(sqlite_portal, tmp_path, monkeyp
     assert report.content.count(b"/Subtype /Image") >= 1  # the excerpt is embedded in the signed PDF
     [row] = contexts[0]["variants"]
     assert len(row["chromatograms"]) == 1 and not row["chromatogram_missing"]
+    # the method's limit of detection reaches the signed report's text
+    assert "about 20% of the DNA molecules can be missed" in pdf.render_html(contexts[0])
 
 
 def test_a_missing_image_file_is_not_found_and_the_report_says_so(sqlite_portal, tmp_path, monkeypatch):

@@ -300,6 +300,8 @@ def random_truth(
     1..``max_indel`` bp, allele fractions cycling through ``afs``.  Positions lie in the reportable range
     widened by ``flank`` bases, none within ``max_indel`` + 1 bases of an ``avoid`` interval (GRCh38
     inclusive, e.g. ``Layout.primers()``: a variant under a primer drops its amplicon out)."""
+    if n <= 0:
+        return []
     rng = random.Random(seed)
     positions = [
         p
@@ -308,8 +310,6 @@ def random_truth(
         if not any(a - max_indel - 1 <= p <= b + 1 for a, b in avoid)
     ]
     chosen: list[int] = []
-    if n <= 0:
-        return []
     for p in rng.sample(positions, len(positions)):
         if all(abs(p - q) >= spacing for q in chosen):
             chosen.append(p)
