@@ -1,4 +1,5 @@
-"""ACMG/AMP criteria as values: a code, a strength, its points and one sentence of justification."""
+"""ACMG/AMP criteria as values: a code, a strength, its points, one sentence of justification and the facts
+it used."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class Criterion:
     strength: Strength
     justification: str
     citation: str = ""
+    evidence: tuple[
+        str, ...
+    ] = ()  # the facts this criterion used (annotation, case, knowledge base, population)
 
     @property
     def benign(self) -> bool:
@@ -44,8 +48,11 @@ class Criterion:
         return -self.strength.points() if self.benign else self.strength.points()
 
     def to_dict(self) -> dict:
-        d = asdict(self) | {"strength": self.strength.value, "points": self.points}
-        return d
+        return asdict(self) | {
+            "strength": self.strength.value,
+            "points": self.points,
+            "evidence": list(self.evidence),
+        }
 
 
 def class_for(points: int) -> str:

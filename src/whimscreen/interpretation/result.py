@@ -1,8 +1,10 @@
-"""The test result of one sample: from its calls, its QC and the patient's phenotype to Positive, Negative,
+"""The test result of one sample: from its calls, its QC and the case evidence to Positive, Negative,
 Uncertain or Inconclusive, with the sentences the report carries (data/report_text.yaml).
 
-Never Negative unless every base of the reportable range was covered; a pathogenic call that failed a quality
-filter makes the result Inconclusive (confirm it), never Positive or Negative.
+Only calls inside the reportable range decide the result; the others are listed as other findings.  Never
+Negative unless every base of the reportable range was covered, nor while a call in the range needs the
+director's review; a pathogenic call that failed a quality filter makes the result Inconclusive (confirm it).
+A director's decision on a variant (``decisions``) sets the class the result uses, with its reason.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from importlib import resources
 
 import yaml
 
-from whimscreen.interpretation.classify import classify
+from whimscreen.interpretation.classify import PopulationLookup, classify
 from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import KnowledgeBase
+from whimscreen.interpretation.reportable import describe_uncovered, in_reportable_range
 
 PLP = ("Pathogenic", "Likely pathogenic")
 
@@ -27,94 +30,175 @@ def texts() -> dict:
     )
 
 
+def variant_key(v: dict) -> str:
+    """The GRCh38 key a director's decision is stored under."""
+    b = v["grch38"]
+    return f"chr2:{b['pos']}:{b['ref']}:{b['alt']}"
+
+
+def zygosity(v: dict) -> str:
+    if v.get("zygosity"):
+        return v["zygosity"]
+    if v.get("mosaic"):
+        return "mosaic"
+    return "homozygous" if v.get("genotype") == "1/1" else "heterozygous"
+
+
+def _vaf(v: dict) -> str:
+    return "unknown" if v.get("af") is None else f"{v['af']:.0%}"
+
+
 def _label(v: dict) -> str:
     return f"{v['hgvs_c']} {v['hgvs_p'] or ''}".strip()
 
 
-def _intervals(qc: dict) -> str:
-    spans = [f"chr2:{a}-{b}" if a != b else f"chr2:{a}" for a, b in qc.get("uncovered") or []]
-    return ", ".join(spans[:8]) + (f" and {len(spans) - 8} more" if len(spans) > 8 else "")
+def _cls(v: dict) -> str:
+    return v["reported_classification"]
 
 
-def _decide(variants: list[dict], qc: dict) -> tuple[str, dict | None, str]:
-    passed = [v for v in variants if not v.get("filters")]
-    cls = lambda v: v["classification"]["classification"]  # noqa: E731
-    plp = [v for v in passed if cls(v) in PLP]
+def _decide(reportable: list[dict], qc: dict) -> tuple[str, dict | None, str]:
+    passed = [v for v in reportable if not v.get("filters")]
+    plp = [v for v in passed if _cls(v) in PLP]
     if plp:
         return "Positive", plp[0], ""
-    flagged = [v for v in variants if v.get("filters") and cls(v) in PLP]
+    flagged = [v for v in reportable if v.get("filters") and _cls(v) in PLP]
     if flagged:
         v = flagged[0]
         return (
             "Inconclusive",
             v,
-            (
-                f"a {cls(v).lower()} variant {_label(v)} was seen but did not pass quality filters "
-                f"({', '.join(v['filters'])}) and must be confirmed by an orthogonal method"
-            ),
+            f"a {_cls(v).lower()} variant {_label(v)} was seen but did not pass quality filters "
+            f"({', '.join(v['filters'])}) and must be confirmed by an orthogonal method",
         )
     if not qc or not qc.get("fully_covered"):
-        why = (qc or {}).get(
-            "reason"
-        ) or f"part of the reportable range was not covered at the QC minimum ({_intervals(qc or {})})"
+        why = (qc or {}).get("reason") or (
+            "part of the reportable range was not covered at the QC minimum: "
+            + describe_uncovered((qc or {}).get("uncovered") or [])
+        )
         return "Inconclusive", None, why
-    vus = [v for v in passed if cls(v) == "Uncertain significance"]
+    vus = [v for v in passed if _cls(v) == "Uncertain significance"]
     if vus:
         return "Uncertain", vus[0], ""
     return "Negative", None, ""
 
 
-def _notes(result: str, lead: dict | None, variants: list[dict], demo: bool) -> list[str]:
-    t, notes = texts()["notes"], []
-    reportable = [
-        v
-        for v in variants
-        if not v.get("filters") and v["classification"]["classification"] in (*PLP, "Uncertain significance")
+def _pending(reportable: list[dict]) -> list[dict]:
+    return [
+        v for v in reportable if v["classification"]["review_required"] and not v.get("director_decision")
     ]
-    if lead is not None and lead.get("genotype") == "1/1":
-        notes.append(t["homozygous"].format(af=lead.get("af")))
-    if lead is not None and lead.get("mosaic"):
-        notes.append(t["mosaic"].format(af=lead.get("af")))
-    if len(reportable) > 1:
-        notes.append(t["multiple"].format(n=len(reportable)))
-    filtered = [v for v in variants if v.get("filters")]
+
+
+def _notes(lead: dict | None, reportable: list[dict], others: list[dict], demo: bool) -> list[str]:
+    t, notes = texts()["notes"], []
+    if lead is not None and zygosity(lead) in ("homozygous", "mosaic"):
+        notes.append(t[zygosity(lead)].format(vaf=_vaf(lead)))
+    significant = [
+        v for v in reportable if not v.get("filters") and _cls(v) in (*PLP, "Uncertain significance")
+    ]
+    if len(significant) > 1:
+        notes.append(t["multiple"].format(n=len(significant)))
+    filtered = [v for v in reportable if v.get("filters")]
     if filtered:
-        notes.append(
-            t["filtered"].format(
-                calls="; ".join(f"{_label(v)} ({', '.join(v['filters'])})" for v in filtered)
-            )
-        )
+        calls = "; ".join(f"{_label(v)} ({', '.join(v['filters'])})" for v in filtered)
+        notes.append(t["filtered"].format(calls=calls))
+    if others:
+        listed = "; ".join(f"{_label(v)} ({v['classification']['classification']})" for v in others)
+        notes.append(t["other_findings"].format(calls=listed))
     if demo:
         notes.append(t["demo"])
     return notes
 
 
-def interpret_analysis(analysis: dict, kb: KnowledgeBase | None, evidence: Evidence | None = None) -> dict:
-    """A copy of the analysis JSON with each variant's ``classification`` and the sample ``result``."""
-    doc = copy.deepcopy(analysis)
-    evidence = evidence or Evidence()
-    for v in doc.get("variants", []):
-        v["classification"] = classify(v, evidence, kb).to_dict()
-    variants = doc.get("variants", [])
-    result, lead, reason = _decide(variants, doc.get("qc") or {})
+def _basis(v: dict) -> str:
+    c = v["classification"]
+    crit = ", ".join(f"{x['code']} ({x['strength']})" for x in c["criteria"]) or "no criterion met"
+    text = f"CXCR4 rules, {c['points']} points: {crit}"
+    if c.get("knowledge_base_classification"):
+        kb = c["knowledge_base"]["id"]
+        text += f"; the knowledge base ({kb}) asserts {c['knowledge_base_classification']}"
+    d = v.get("director_decision")
+    if d:
+        text += f"; laboratory director's decision: {d['classification']} ({d['reason']})"
+    return text
+
+
+def _fill(result: str, lead: dict | None, reason: str) -> dict:
     t = texts()
-    fill = {"variant": _label(lead) if lead else "", "reason": reason}
+    fill = {
+        "variant": "",
+        "reason": reason,
+        "reason_sentence": f"{reason[:1].upper()}{reason[1:]}." if reason else "",
+    }
     if lead is not None:
-        c = lead["classification"]
-        rules = f"{c['points']} points: " + (
-            ", ".join(f"{x['code']} ({x['strength']})" for x in c["criteria"]) or "none"
+        z = zygosity(lead)
+        fill |= {
+            "variant": _label(lead),
+            "zygosity": z,
+            "vaf": _vaf(lead),
+            "classification_lower": _cls(lead).lower(),
+            "basis": _basis(lead),
+        }
+        fill["subject"] = t["subject"][z].format(**fill)
+        fill["state"] = t["state"][z].format(**fill)
+    return fill
+
+
+def _recommendations(result: str, lead: dict | None, fill: dict) -> list[str]:
+    recs = texts()["recommendations"]
+    key = (
+        "Positive_mosaic"
+        if result == "Positive" and lead is not None and zygosity(lead) == "mosaic"
+        else result
+    )
+    return [r.format(**fill) for r in recs[key]]
+
+
+def interpret_analysis(
+    analysis: dict,
+    kb: KnowledgeBase | None,
+    evidence: Evidence | None = None,
+    population: PopulationLookup | None = None,
+    decisions: dict[str, dict] | None = None,
+) -> dict:
+    """A copy of the analysis JSON with each variant's ``classification`` (computed), ``zygosity``,
+    ``in_reportable_range``, the class the result uses, and the sample ``result``.  ``decisions``: a
+    director's decision per ``variant_key`` ({"classification", "reason", "by", "at"})."""
+    doc = copy.deepcopy(analysis)
+    evidence, decisions = evidence or Evidence(), decisions or {}
+    variants = doc.get("variants", [])
+    for v in variants:
+        v["classification"] = classify(v, evidence, kb, population).to_dict()
+        v["zygosity"] = zygosity(v)
+        v["in_reportable_range"] = in_reportable_range(v)
+        decision = decisions.get(variant_key(v))
+        v["director_decision"] = decision
+        v["reported_classification"] = (
+            decision["classification"] if decision else v["classification"]["classification"]
         )
-        curated = c["classification_source"].startswith("knowledge base")
-        basis = f"as curated in the {c['classification_source']}; CXCR4 rules: {rules}" if curated else rules
-        fill |= {"classification_lower": c["classification"].lower(), "basis": basis}
-    fill["reason_sentence"] = f"{reason[:1].upper()}{reason[1:]}." if reason else ""
+    reportable = [v for v in variants if v["in_reportable_range"]]
+    others = [v for v in variants if not v["in_reportable_range"]]
+    result, lead, reason = _decide(reportable, doc.get("qc") or {})
+    pending = _pending(reportable)
+    reasons = [f"{_label(v)}: {r}" for v in pending for r in v["classification"]["review_reasons"]]
+    if pending and result == "Negative":
+        result, lead = "Inconclusive", None
+        reason = (
+            "a classification in the reportable range needs the laboratory director's review: "
+            + "; ".join(reasons)
+        )
+    t = texts()
+    fill = _fill(result, lead, reason)
     doc["result"] = {
         "result": result,
         "reasons": [reason] if reason else [],
         "summary": t["result"][result].format(**fill),
         "interpretation": t["interpretation"][result].format(**fill),
-        "recommendations": [r.format(**fill) for r in t["recommendations"][result]],
-        "notes": _notes(result, lead, variants, bool((doc.get("reference") or {}).get("demo"))),
+        "recommendations": _recommendations(result, lead, fill),
+        "notes": _notes(lead, reportable, others, bool((doc.get("reference") or {}).get("demo"))),
+        "review_required": bool(pending),
+        "review_reasons": reasons,
+        "lead_variant": variant_key(lead) if lead else None,
+        "other_findings": [variant_key(v) for v in others],
         "phenotype": list(evidence.phenotype),
         "kb_version": kb.version if kb else None,
     }

@@ -10,6 +10,7 @@ from whimscreen.reference.coords import TranscriptMapper, to_build
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.names import c_name, g_name, transcript_edit
 from whimscreen.reference.protein import protein_change
+from whimscreen.reference.splicing import assess as assess_splicing
 from whimscreen.reference.transcripts import ALT, MANE, transcripts
 from whimscreen.reference.variant import Edit, GenomicVariant, edit_from_vcf, to_vcf
 
@@ -29,6 +30,8 @@ class VariantAnnotation:
     protein_position: int | None
     splice_region: bool
     reference: dict = field(default_factory=dict)
+    splice: dict | None = None  # offline splice assessment of an exonic change (reference/splicing.py)
+    alt_transcript: dict | None = None  # the change on NM_001008540.2 where it differs from NM_003467.3
 
     def to_dict(self) -> dict:
         v = self.variant
@@ -56,6 +59,8 @@ class VariantAnnotation:
             "intron": self.intron,
             "protein_position": self.protein_position,
             "splice_region": self.splice_region,
+            "splice": self.splice,
+            "alt_transcript": self.alt_transcript,
             "reference": self.reference,
         }
 
@@ -70,21 +75,48 @@ def annotate(locus: Locus, variant: GenomicVariant) -> VariantAnnotation:
     return annotate_edit(locus, edit)
 
 
-def annotate_edit(locus: Locus, edit: Edit) -> VariantAnnotation:
-    mappers = _mappers()
-    mane = mappers[MANE]
-    # place the representation the c. name uses (3'-most within its transcript region)
-    vcf = to_vcf(locus, edit)
-    placed_edit = transcript_edit(locus, mane, edit_from_vcf(locus, vcf.pos, vcf.ref, vcf.alt))
-    placement = place(locus, mane, placed_edit)
-    change = None if placement.touches_intron else protein_change(locus, mane, placed_edit)
+def _on_transcript(locus: Locus, mapper: TranscriptMapper, edit: Edit):
+    """(placed edit, placement, terms, p. name, protein position) of one edit on one transcript."""
+    placed = transcript_edit(locus, mapper, edit)
+    placement = place(locus, mapper, placed)
+    ablated = "transcript_ablation" in placement.terms
+    change = None if placement.touches_intron or ablated else protein_change(locus, mapper, placed)
     terms = list(placement.terms)
     hgvs_p, position = None, None
     if change is not None:
         terms.append(change.consequence)
         hgvs_p, position = change.hgvs, change.position
-    elif placement.canonical_splice or (placement.touches_intron and placement.exon):
-        hgvs_p = "p.?"
+    elif ablated or placement.canonical_splice or (placement.touches_intron and placement.exon):
+        hgvs_p = "p.0?" if ablated else "p.?"
+    return placed, placement, terms, hgvs_p, position
+
+
+def _alt_transcript(locus: Locus, mapper: TranscriptMapper, edit: Edit, mane_terms: list[str]) -> dict | None:
+    """NM_001008540.2 (one exon; its first coding bases lie in NM_003467.3's intron 1) where its consequence
+    differs from the MANE one, so a change coding only there is not reported as intronic."""
+    placed, _, terms, hgvs_p, position = _on_transcript(locus, mapper, edit)
+    if most_severe(terms) == most_severe(mane_terms):
+        return None
+    return {
+        "transcript": mapper.tx.accession,
+        "hgvs_c": c_name(locus, mapper, placed),
+        "hgvs_p": hgvs_p,
+        "consequence": most_severe(terms),
+        "protein_position": position,
+    }
+
+
+def annotate_edit(locus: Locus, edit: Edit) -> VariantAnnotation:
+    mappers = _mappers()
+    mane = mappers[MANE]
+    # place the representation the c. name uses (3'-most within its transcript region)
+    vcf = to_vcf(locus, edit)
+    normalized = edit_from_vcf(locus, vcf.pos, vcf.ref, vcf.alt)
+    placed_edit, placement, terms, hgvs_p, position = _on_transcript(locus, mane, normalized)
+    alt = _alt_transcript(locus, mappers[ALT], normalized, terms)
+    splice = None
+    if placement.exon and not placement.touches_intron and "transcript_ablation" not in terms:
+        splice = assess_splicing(locus, mane, placed_edit)
     return VariantAnnotation(
         variant=vcf,
         hgvs_c=c_name(locus, mane, placed_edit),
@@ -99,4 +131,6 @@ def annotate_edit(locus: Locus, edit: Edit) -> VariantAnnotation:
         protein_position=position,
         splice_region=placement.splice_region,
         reference=locus.info.stamp(),
+        splice=splice,
+        alt_transcript=alt,
     )

@@ -10,6 +10,7 @@ from whimscreen.reference.variant import Edit
 
 #: most severe first (the Ensembl VEP ordering of these terms)
 SEVERITY = (
+    "transcript_ablation",
     "splice_acceptor_variant",
     "splice_donor_variant",
     "stop_gained",
@@ -87,6 +88,12 @@ def place(locus: Locus, mapper: TranscriptMapper, edit: Edit) -> Placement:
             terms.add("upstream_gene_variant" if kind == "upstream" else "downstream_gene_variant")
     if splice_region:
         terms.add("splice_region_variant")
+    if (
+        edit.deleted
+        and locus.start + edit.start <= mapper.tx.start
+        and locus.start + edit.end - 1 >= mapper.tx.end
+    ):
+        terms = {"transcript_ablation"}  # the whole transcript is deleted: no splice or intron term applies
     if edit.kind == "ins" and exons and introns:  # an insertion right at an exon/intron junction
         canonical = True
         left = locus.start + edit.start - 1  # the insertion lies between left and left + 1
