@@ -10,7 +10,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.cli.common import active_locus
-from whimscreen.cli.interpret import DeNovoOption, NoKbOption, PhenotypeOption, evidence, knowledge_base
+from whimscreen.cli.interpret import (
+    DeNovoOption,
+    NoKbOption,
+    PhenotypeOption,
+    SegregationOption,
+    evidence,
+    knowledge_base,
+    population_table,
+)
 from whimscreen.interpretation.result import interpret_analysis
 
 
@@ -41,13 +49,15 @@ def analyze(
     ),
     phenotype: list[str] = PhenotypeOption,
     de_novo: str = DeNovoOption,
+    segregation: int = SegregationOption,
     no_kb: bool = NoKbOption,
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
     from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when analysing
 
     locus = active_locus()
-    kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo)
+    kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo, segregation)
+    population = population_table()
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -70,7 +80,7 @@ def analyze(
             sample_name=sample_name,
             reference_fasta=reference_fasta,
             progress=lambda n: bar.update(task, completed=n),
-            enrich=lambda doc: interpret_analysis(doc, kb, case),
+            enrich=lambda doc: interpret_analysis(doc, kb, case, population),
             reference=reference,
             render=render,
             max_insertion=max_insertion,
@@ -88,11 +98,15 @@ def analyze(
         flags = ",".join(v["filters"]) or "PASS"
         af = v["af"] if v["af"] is None else round(v["af"], 3)
         names = " ".join(n.split(":")[-1] for n in (v.get("hgvs_c"), v.get("hgvs_p")) if n)
-        cls = (v.get("classification") or {}).get("classification")
+        c = v.get("classification") or {}
+        cls = c.get("classification")
+        where = "" if v.get("in_reportable_range", True) else " (outside the reportable range)"
         typer.echo(
-            f"  {v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']} {names} {v['genotype']} AF={af} "
-            f"{flags}{' MOSAIC' if v['mosaic'] else ''}{f' — {cls}' if cls else ''}"
+            f"  {v['chrom']}:{v['pos']}:{v['ref']}:{v['alt']} {names} {v.get('zygosity', v['genotype'])} "
+            f"AF={af} {flags}{f' — {cls}' if cls else ''}{where}"
         )
+        for reason in c.get("review_reasons") or []:
+            typer.echo(f"    REVIEW REQUIRED: {reason}")
     result = doc.get("result")
     if result:
         typer.echo(f"  RESULT: {result['summary']}")

@@ -6,7 +6,9 @@ import typer
 
 from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import KnowledgeBase, load
+from whimscreen.interpretation.population_table import PopulationTable, load_table
 from whimscreen.reference import Locus
+from whimscreen.settings import get_settings
 
 PhenotypeOption = typer.Option(
     None,
@@ -16,7 +18,12 @@ PhenotypeOption = typer.Option(
     "myelokathexis, HP:0001875, HP:0001888, HP:0012312, HP:0200043, HP:0004313, HP:0004315, HP:0003139, "
     "HP:0002719, HP:0002718); other HP: ids are recorded, not scored.",
 )
-DeNovoOption = typer.Option(None, "--de-novo", help="confirmed (parentage confirmed) or assumed.")
+DeNovoOption = typer.Option(
+    None, "--de-novo", help="This patient's variant is de novo: confirmed (parentage confirmed) or assumed."
+)
+SegregationOption = typer.Option(
+    0, "--segregation", help="Informative meioses in this family with co-segregation (PP1)."
+)
 NoKbOption = typer.Option(False, "--no-kb", help="Apply the CXCR4 rules alone, without the knowledge base.")
 
 
@@ -31,3 +38,8 @@ def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | No
 
 def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
     return None if no_kb else load(locus)
+
+
+def population_table() -> PopulationTable | None:
+    """The lab's imported population table (``whimscreen kb import-population``), if any."""
+    return load_table(get_settings().home)

@@ -162,3 +162,20 @@ def read_vcf(
         return content
     finally:
         vcf.close()
+
+
+def locus_sites(path: Path, locus: Locus, build: str | None = None):
+    """(build, records over the locus) of a sites-only VCF such as a population release: no sample is
+    needed.  The records are read through the index when there is one, else streamed (never loaded whole)."""
+    path = Path(path)
+    vcf = _open(path)
+    build, contig = _build(path, vcf, build)
+    start, end = locus.bounds(build)
+
+    def records():
+        try:
+            yield from _records(path, vcf, contig, start, end)
+        finally:
+            vcf.close()
+
+    return build, records()
