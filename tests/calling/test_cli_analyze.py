@@ -33,13 +33,14 @@ def test_analyze_fastq_writes_schema_valid_json(tmp_path, fastq, home):
     )
     assert "DEMO REFERENCE" in proc.stdout
     # the terminal names the call and its class, and gives the result
-    assert "c.1000C>T p.(Arg334*) 0/1" in proc.stdout and "Pathogenic" in proc.stdout
+    assert "c.1000C>T p.(Arg334*) heterozygous" in proc.stdout and "Likely pathogenic" in proc.stdout
     assert "RESULT: POSITIVE" in proc.stdout
     doc = json.loads((out / "P1.json").read_text())
     schema = json.loads(resources.files("whimscreen.calling").joinpath("analysis.schema.json").read_text())
     jsonschema.validate(doc, schema)
     [v] = doc["variants"]
     assert v["hgvs_c"] == "NM_003467.3:c.1000C>T" and v["genotype"] == "0/1" and doc["qc"]["fully_covered"]
+    assert v["zygosity"] == "heterozygous" and v["in_reportable_range"] and not v["classification"]["review_required"]
     assert (out / "P1.vcf.gz.tbi").exists()
     # provenance: every input recorded with its size and SHA-256
     import hashlib

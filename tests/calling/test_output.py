@@ -46,6 +46,7 @@ def test_written_files_match_schema_and_carry_names(locus, tmp_path):
     stop = doc["variants"][1]
     assert stop["hgvs_c"] == "NM_003467.3:c.1000C>T" and stop["hgvs_p"] == "p.(Arg334*)"
     assert stop["grch37"]["pos"] == 136114928 + 757570
+    assert [v["zygosity"] for v in doc["variants"]] == ["mosaic", "heterozygous"]
     assert doc["warning"] == "DEMO REFERENCE — NOT FOR CLINICAL USE"
     with pysam.VariantFile(str(paths["vcf"])) as vcf:
         header = str(vcf.header)
@@ -69,6 +70,7 @@ def test_grch37_positions_are_named_through_grch38(locus, tmp_path):
     jsonschema.validate(doc, schema())
     v = doc["variants"][0]
     assert v["pos"] == pos37 and v["grch38"]["pos"] == 136114928 and v["hgvs_p"] == "p.(Arg334*)"
+    assert v["zygosity"] == "homozygous"
 
 
 def test_an_error_leaves_nothing(locus, tmp_path):

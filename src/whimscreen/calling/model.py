@@ -57,6 +57,13 @@ class VariantCall:
     def passed(self) -> bool:
         return not self.filters
 
+    @property
+    def zygosity(self) -> str:
+        """heterozygous, homozygous, or mosaic (allele fraction in the possible-mosaic band)."""
+        if self.mosaic:
+            return "mosaic"
+        return "homozygous" if self.genotype == "1/1" else "heterozygous"
+
     def grch38(self, build: str) -> GenomicVariant:
         """This call as a GRCh38 ``GenomicVariant`` (the form ``annotate`` takes)."""
         return GenomicVariant(from_build(self.pos, build), self.ref, self.alt)

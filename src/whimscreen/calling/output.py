@@ -82,6 +82,7 @@ def variant_dict(call: VariantCall, build: str, locus: Locus) -> dict:
         "ref": call.ref,
         "alt": call.alt,
         "genotype": call.genotype,
+        "zygosity": call.zygosity,
         "gq": call.gq,
         "af": None if call.af is None else round(call.af, 4),
         "depth": call.depth,

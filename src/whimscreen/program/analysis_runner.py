@@ -12,22 +12,25 @@ from pathlib import Path
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import load
+from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis
 from whimscreen.reference import get_locus
 from whimscreen.reporting import chromatogram
 
 
 def run_analysis(
-    paths: list[Path], sample_id: str, out_dir: Path, phenotype: list[str], home: Path | None
+    paths: list[Path], sample_id: str, out_dir: Path, evidence: Evidence, home: Path | None
 ) -> dict:
+    """``evidence``: the case (phenotype from the eligibility record, de novo status and segregation from
+    the order); the lab's population table is applied when one was imported."""
     locus = get_locus(home)
-    kb, evidence = load(locus), Evidence(phenotype=tuple(phenotype))
+    kb, population = load(locus), load_table(home) if home is not None else None
     analyze_paths(
         [Path(p) for p in paths],
         sample_id,
         out_dir,
         locus,
-        enrich=lambda doc: interpret_analysis(doc, kb, evidence),
+        enrich=lambda doc: interpret_analysis(doc, kb, evidence, population),
         render=chromatogram.render,  # chromatogram excerpts for Sanger traces (the review screen shows them)
     )
     return json.loads((Path(out_dir) / f"{sample_id}.json").read_text())

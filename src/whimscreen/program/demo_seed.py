@@ -40,13 +40,22 @@ def seeded(db: Session) -> bool:
     return db.scalar(select(User.id).where(User.email == DEMO_USERS[0][1])) is not None
 
 
+MYELOKATHEXIS = ("Demo Patient Four",)  # marrow showed myelokathexis (PP4 for a tail truncation)
+
+
 def _patient(db: Session, doc: User, name: str, born: date, sex: str):
     p = patients.create(db, doc, name, born, sex, local_id=f"DEMO-{name.split()[-1].upper()}")
     today = date.today()
     for days, anc, alc, mono in ((240, 420, 650, 90), (30, 380, 700, 110)):
         patients.add_count(db, doc, p, today - timedelta(days=days), anc, alc, mono)
     patients.update_clinical(
-        db, doc, p, recurrent_infections=True, warts=True, infection_history="otitis, pneumonia"
+        db,
+        doc,
+        p,
+        recurrent_infections=True,
+        warts=True,
+        infection_history="otitis, pneumonia",
+        myelokathexis=True if name in MYELOKATHEXIS else None,
     )
     consent.record(db, doc, p, name, "self", today)
     return p

@@ -19,7 +19,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from whimscreen.errors import WhimscreenError
+from whimscreen.interpretation.evidence import Evidence
 from whimscreen.program import audit, orders, patients, uploads
+from whimscreen.program.classification_review import case_evidence
 from whimscreen.program.errors import InvalidState
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Job, Sample, User, utcnow
@@ -27,7 +29,7 @@ from whimscreen.program.users import LAB, require_role
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
-Runner = Callable[[list[Path], str, Path, list[str]], dict]  # paths, sample id, out dir, phenotype
+Runner = Callable[[list[Path], str, Path, Evidence], dict]  # paths, sample id, out dir, case evidence
 
 
 def latest(db: Session, sample: Sample) -> Job | None:
@@ -79,11 +81,12 @@ def claim_next(db: Session) -> int | None:
     return job_id if claimed.rowcount == 1 else None
 
 
-def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, list[str]]:
+def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence]:
     job = db.get(Job, job_id)
     sample = job.sample
     paths = [Path(u.path) for u in uploads.for_sample(db, sample)]
-    return paths, sample.accession, patients.eligibility(db, sample.order.patient).phenotype()
+    phenotype = patients.eligibility(db, sample.order.patient).phenotype()
+    return paths, sample.accession, case_evidence(sample.order, phenotype)
 
 
 def _finish(db: Session, job_id: int, result: dict | None, error: str | None) -> None:
@@ -101,10 +104,10 @@ def _finish(db: Session, job_id: int, result: dict | None, error: str | None) ->
 def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir: Path) -> None:
     """Run one claimed job and store its result or its failure."""
     with unit_of_work(factory) as db:
-        paths, sample_id, phenotype = _inputs(db, job_id)
+        paths, sample_id, evidence = _inputs(db, job_id)
     result, error = None, None
     try:
-        result = runner(paths, sample_id, Path(workdir) / sample_id / f"job-{job_id}", phenotype)
+        result = runner(paths, sample_id, Path(workdir) / sample_id / f"job-{job_id}", evidence)
     except WhimscreenError as exc:
         error = str(exc).replace(str(Path(workdir)), "<analyses>")
     except Exception as exc:  # an unexpected failure is still stored and shown, never lost

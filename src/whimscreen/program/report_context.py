@@ -14,6 +14,11 @@ from whimscreen.program.storage.models import Order, Sample, User
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous"}
 
 
+def _zygosity(v: dict) -> str:
+    z = v.get("zygosity") or ZYGOSITY.get(v.get("genotype"), v.get("genotype"))
+    return f"mosaic (VAF {v['af']:.0%})" if z == "mosaic" and v.get("af") is not None else z
+
+
 def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
@@ -28,12 +33,18 @@ def _variant_row(v: dict, images: list[Path] = ()) -> dict:
         "hgvs_p": v.get("hgvs_p"),
         "hgvs_g": v.get("hgvs_g"),
         "consequence": v.get("consequence"),
-        "genotype": ZYGOSITY.get(v.get("genotype"), v.get("genotype")),
+        "genotype": _zygosity(v),
         "af": v.get("af"),
         "depth": v.get("depth"),
         "filters": v.get("filters") or [],
-        "classification": c.get("classification"),
+        "in_reportable_range": v.get("in_reportable_range", True),
+        "classification": v.get("reported_classification") or c.get("classification"),
+        "computed": c.get("classification"),
+        "asserted": c.get("knowledge_base_classification"),
+        "decision": v.get("director_decision"),
         "criteria": ", ".join(f"{x['code']} ({x['strength']})" for x in c.get("criteria", [])),
+        "evidence": [f"{x['code']} ({x['strength']}): {x['justification']}" for x in c.get("criteria", [])],
+        "mechanism": (c.get("mechanism") or {}).get("statement"),
     }
 
 

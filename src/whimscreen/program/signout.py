@@ -7,13 +7,13 @@ becomes ``reported``.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import audit, chromatograms, jobs, orders
+from whimscreen.program.classification_review import pending_review, reviewed_analysis
 from whimscreen.program.errors import Forbidden, InvalidState, NotFound
 from whimscreen.program.report_context import report_context
 from whimscreen.program.storage.models import Order, Sample, SignOut, User, utcnow
@@ -35,7 +35,12 @@ def sign(
         raise InvalidState(f"order {order.id} has no finished analysis")
     if job.requested_by == actor.id:
         raise Forbidden("the person who ran the analysis cannot sign it out: another director must sign")
-    analysis = json.loads(job.result_json)
+    analysis = reviewed_analysis(db, job, workdir.parent if workdir is not None else None)
+    pending = pending_review(analysis)
+    if pending:
+        raise InvalidState(
+            "a classification needs the director's decision before sign-out: " + "; ".join(pending)
+        )
     signed_at = utcnow()
     images = chromatograms.variant_images(job, workdir) if workdir is not None else {}
     context = report_context(db, order, sample, analysis, actor, signed_at, comment, images)

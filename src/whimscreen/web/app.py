@@ -40,7 +40,7 @@ def config_from_settings() -> AppConfig:
 def _default_runner(home: Path) -> jobs.Runner:
     from whimscreen.program.analysis_runner import run_analysis
 
-    return lambda paths, sample, out, phenotype: run_analysis(paths, sample, out, phenotype, home)
+    return lambda paths, sample, out, evidence: run_analysis(paths, sample, out, evidence, home)
 
 
 def create_app(config: AppConfig | None = None) -> FastAPI:
@@ -81,9 +81,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
 
 
 def _include_routes(app: FastAPI) -> None:
-    from whimscreen.web.routes import admin, auth, coordinator, health, lab, orders, patients
+    from whimscreen.web.routes import admin, auth, coordinator, health, lab, orders, patients, review
 
-    for module in (health, auth, admin, patients, orders, lab, coordinator):
+    for module in (health, auth, admin, patients, orders, lab, review, coordinator):
         app.include_router(module.api)
         app.include_router(module.pages)
 

@@ -102,6 +102,8 @@ def order_public(o: Order, position: int | None = None) -> dict:
         "reported_at": o.reported_at.isoformat() if o.reported_at else None,
         "result": o.result_category,
         "waitlist_position": position,
+        "de_novo": o.de_novo,
+        "segregation_meioses": o.segregation_meioses or 0,
         "events": [{"status": e.status, "at": e.at.isoformat(), "note": e.note} for e in o.events],
     }
 

@@ -146,6 +146,10 @@ class Order(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reported_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result_category: Mapped[str | None] = mapped_column(String(20))
+    # case evidence for the classification (PS2/PM6, PP1): this patient's de novo status and the family's
+    # informative meioses, entered by the physician or the director (orders.set_case_evidence)
+    de_novo: Mapped[str | None] = mapped_column(String(10))  # confirmed | assumed | None
+    segregation_meioses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     patient: Mapped[Patient] = relationship()
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
 
@@ -212,6 +216,20 @@ class SignOut(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     report_pdf: Mapped[bytes] = mapped_column()
     report_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class ClassificationDecision(Base):
+    """A director's decision on a variant whose computed class disagrees with an asserted one; the newest
+    per (job, variant) counts.  Rows are never changed: a new decision supersedes the previous one."""
+
+    __tablename__ = "classification_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    variant_key: Mapped[str] = mapped_column(String(200))  # chr2:POS:REF:ALT on GRCh38
+    classification: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class AuditEntry(Base):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import accession, chromatograms, jobs, orders, uploads
+from whimscreen.program import accession, chromatograms, classification_review, jobs, orders, uploads
 from whimscreen.program.storage.models import Job, Sample, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope
 from whimscreen.web.schemas import Rejection, job_public, order_public, sample_public, upload_public
@@ -19,7 +17,9 @@ api = APIRouter(prefix="/api", tags=["lab"])
 pages = APIRouter(prefix="/lab", include_in_schema=False)
 
 
-def _review(db: Session, s: Sample) -> dict:
+def _review(db: Session, s: Sample, home) -> dict:
+    """The review screen's data; the analysis as it stands with the order's case evidence and the director's
+    decisions (``classification_review.reviewed_analysis``)."""
     all_jobs = list(db.scalars(select(Job).where(Job.sample_id == s.id).order_by(Job.id.desc())))
     done = next((j for j in all_jobs if j.status == "done"), None)
     return {
@@ -27,7 +27,8 @@ def _review(db: Session, s: Sample) -> dict:
         "order": order_public(s.order),
         "uploads": [upload_public(u) for u in uploads.for_sample(db, s)],
         "jobs": [job_public(j) for j in all_jobs],
-        "analysis": json.loads(done.result_json) if done else None,
+        "analysis": classification_review.reviewed_analysis(db, done, home) if done else None,
+        "analysis_job_id": done.id if done else None,
     }
 
 
@@ -60,8 +61,8 @@ def run(db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_
 
 
 @api.get("/samples/{sample_id}/review")
-def review(db: Session = DB, s: Sample = Depends(sample_scope)):
-    return _review(db, s)
+def review(request: Request, db: Session = DB, s: Sample = Depends(sample_scope)):
+    return _review(db, s, request.app.state.home)
 
 
 @pages.get("/samples/{sample_id}/images/{name}")
@@ -88,7 +89,7 @@ def worklist(request: Request, db: Session = DB, user: User = Depends(lab)):
 
 @pages.get("/samples/{sample_id}")
 def sample_page(request: Request, db: Session = DB, s: Sample = Depends(sample_scope)):
-    return render(request, "lab/sample.html", {"r": _review(db, s), "s": s})
+    return render(request, "lab/sample.html", {"r": _review(db, s, request.app.state.home), "s": s})
 
 
 @pages.post("/samples/{sample_id}/uploads")
