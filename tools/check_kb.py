@@ -34,10 +34,20 @@ COLUMNS = [
     "legacy_names",
     "clinvar_id",
     "classification",
-    "cases",
-    "de_novo",
-    "segregation",
+    "clinvar_classification",
+    "probands",
+    "probands_source",
+    "de_novo_confirmed",
+    "de_novo_assumed",
+    "de_novo_source",
+    "segregation_meioses",
+    "segregation_source",
     "functional",
+    "functional_strength",
+    "functional_source",
+    "population_af",
+    "filtering_af",
+    "filtering_af_source",
     "pmids",
     "notes",
 ]
@@ -186,7 +196,7 @@ def main(argv: list[str]) -> int:
             errors.append(f"{rid}: pmids must be ';'-separated PubMed ids")
         if r["clinvar_id"] and not r["clinvar_id"].isdigit():
             errors.append(f"{rid}: clinvar_id must be a number")
-        for col in ("cases", "de_novo"):
+        for col in ("probands", "de_novo_confirmed", "de_novo_assumed", "segregation_meioses"):
             if r[col] and not r[col].isdigit():
                 errors.append(f"{rid}: {col} must be a count or empty")
         if not r["pmids"] and not r["notes"].strip():

@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
-"""Write docs/validation-classification.md: every knowledge-base entry classified with the KB, by the
-CXCR4 rules alone, and by the rules with myelokathexis or with the population frequency its notes give;
-the published truncating WHIM variants with the KB switched off.
+"""Write docs/validation-classification.md: every knowledge-base entry classified by the CXCR4 rules with the
+knowledge base's evidence, beside the class the knowledge base and ClinVar assert; each disagreement of tier
+with its reason (a disagreement is a finding to explain, not a failure to hide); and the cases of issue 11.
 
 Usage: python tools/classification_table.py"""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -17,80 +16,104 @@ sys.path.insert(0, str(ROOT / "src"))
 from whimscreen.interpretation.classify import classify  # noqa: E402
 from whimscreen.interpretation.evidence import Evidence  # noqa: E402
 from whimscreen.interpretation.knowledge_base import load  # noqa: E402
+from whimscreen.interpretation.review import tier  # noqa: E402
 from whimscreen.reference.annotate import annotate  # noqa: E402
 from whimscreen.reference.demo import demo_locus  # noqa: E402
 from whimscreen.reference.parse import parse_variant  # noqa: E402
 
-TRUNCATING = ["c.1000C>T", "c.1016_1017del", "c.1006G>T", "c.1013C>G", "c.1013C>A", "c.1027G>T"]
-AF = re.compile(r"gnomAD genomes AF ([0-9.]+e-[0-9]+)")
+CASES = [  # (what issue 11 found, expression, evidence)
+    ("G335S, de novo confirmed + myelokathexis (was: KB's Likely benign printed)", "c.1003G>A",
+     {"de_novo": "confirmed", "phenotype": ("myelokathexis",)}),
+    ("R334X with population filtering AF 0.002 (was: Pathogenic, no sign of conflict)", "c.1000C>T",
+     {"population_af": 0.002}),
+    ("p.(Lys333*) de novo confirmed + myelokathexis (was: VUS, 0 points)", "c.997A>T",
+     {"de_novo": "confirmed", "phenotype": ("myelokathexis",)}),
+    ("p.(Glu345*) de novo confirmed + myelokathexis", "c.1033G>T",
+     {"de_novo": "confirmed", "phenotype": ("myelokathexis",)}),
+    ("truncation at residue 34, de novo confirmed + myelokathexis", "c.100_101del",
+     {"de_novo": "confirmed", "phenotype": ("myelokathexis",)}),
+    ("S339fs (a classic WHIM frameshift), no case evidence", "c.1016_1017del", {}),
+    ("S339fs with myelokathexis", "c.1016_1017del", {"phenotype": ("myelokathexis",)}),
+]  # fmt: skip
+
+
+def _crit(c) -> str:
+    return ", ".join(f"{x.code}_{x.strength.value}" for x in c.criteria) or "none"
+
+
+def _explain(c, asserted: str) -> str:
+    codes = {x.code for x in c.criteria}
+    if tier(c.classification) == tier(asserted) or not asserted:
+        return ""
+    if tier(asserted) == "pathogenic (P/LP)":
+        have = [x for x in ("PS4", "PS2", "PM6", "PP1", "PS3") if x in codes]
+        missing = "no proband, de novo or segregation counts were read for this entry" if not have else (
+            f"case evidence read: {', '.join(have)}")  # fmt: skip
+        return (
+            f"{missing}; the location gives {c.points} points. The asserted class rests on literature "
+            "whose tables were not read (docs/knowledge-base.md): the director decides."
+        )
+    if "BS1" in codes or "BA1" in codes:
+        return (
+            f"BS1/BA1 from the estimated filtering AF ({c.frequency.faf:.2g}): above the maximum credible "
+            "frequency for WHIM; the asserted class predates or ignores it."
+        )
+    if tier(asserted) == "benign (LB/B)":
+        return "the asserted benign class rests on a raw frequency below BS1 by the filtering AF, or on curation."
+    return "see criteria"
 
 
 def main() -> str:
     locus = demo_locus()
     kb = load(locus)
 
-    def run(text, kb_=None, **ev):
+    def run(text, kb_=kb, **ev):
         ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{text}")).to_dict()
-        return classify(ann, Evidence(**ev), kb_)
+        return ann, classify(ann, Evidence(**ev), kb_)
 
-    def fmt(c):
-        return f"{c.classification} ({c.points})"
-
-    rows, agree, curated, benign_ok, benign_n = [], 0, 0, 0, 0
+    rows, same, compared, clinvar_same, clinvar_n = [], 0, 0, 0, 0
     for e in kb.entries:
         f = e.fields
-        with_kb, alone = run(f["hgvs_c"], kb), run(f["hgvs_c"])
-        mk = run(f["hgvs_c"], phenotype=("myelokathexis",))
-        m = AF.search(f.get("notes", ""))
-        pop = run(f["hgvs_c"], population_af=float(m.group(1))) if m else None
-        recorded = f["classification"] or "not curated"
-        if f["classification"]:
-            curated += 1
-            agree += with_kb.classification == f["classification"]
-        if f["classification"] in ("Benign", "Likely benign"):
-            benign_n += 1
-            benign_ok += pop is not None and pop.classification in ("Benign", "Likely benign")
-        by_af = fmt(pop) + " at AF " + m.group(1) if pop else "-"
-        cells = [f["id"], f"{f['hgvs_c']} {f['hgvs_p']}", recorded, with_kb.classification]
-        rows.append("| " + " | ".join([*cells, fmt(alone), fmt(mk), by_af]) + " |")
-    trunc = []
-    for t in TRUNCATING:
-        c = run(t)
-        ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{t}")).to_dict()
-        crit = ", ".join(f"{x.code}_{x.strength.value}" for x in c.criteria)
-        trunc.append(f"| {t} {ann['hgvs_p']} | {c.classification} | {c.points} | {crit} |")
-    lp = sum(" Likely pathogenic |" in r or " Pathogenic |" in r for r in trunc)
-    intro = (
-        f"Generated by `python tools/classification_table.py` from knowledge base {kb.version} "
-        "(`src/whimscreen/interpretation/data/cxcr4_kb.tsv`, PARTIAL: see docs/knowledge-base.md) and the "
-        "rules in docs/cxcr4-rules.md; the same checks run in `tests/interpretation`. Points in brackets."
-    )
-    figures = (
-        f"Figures: with the knowledge base switched off, {lp}/{len(trunc)} published truncating WHIM "
-        "variants in the critical region are Likely pathogenic or Pathogenic by the rules alone (no cases). "
-        f"Benign side: {benign_ok}/{benign_n} entries curated Benign/Likely benign (population variants with "
-        "a ClinVar benign or conflicting class) come out Benign/Likely benign from the rules given their "
-        "gnomAD allele frequency (BS1/BA1); without a frequency the rules cannot call a missense benign (no "
-        "offline predictor: PP3/BP4 unused). Missense changes without case or population data stay VUS."
-    )
-    head = ["id", "variant", "recorded", "with KB", "rules alone", "rules + myelokathexis"]
-    head.append("rules + population AF (from the entry's notes)")
+        _, c = run(f["hgvs_c"])
+        asserted, clinvar = f["classification"], f.get("clinvar_classification") or ""
+        if asserted:
+            compared += 1
+            same += tier(asserted) == tier(c.classification)
+        if tier(clinvar):
+            clinvar_n += 1
+            clinvar_same += tier(clinvar) == tier(c.classification)
+        flag = "review" if c.review_required else "agree"
+        cells = [f["id"], f"{f['hgvs_c']} {f['hgvs_p']}", asserted or "-", clinvar or "-",
+                 f"{c.classification} ({c.points})", _crit(c), flag, _explain(c, asserted)]  # fmt: skip
+        rows.append("| " + " | ".join(cells) + " |")
+    cases = []
+    for what, text, ev in CASES:
+        ann, c = run(text, **ev)
+        review = "; ".join(c.review) or "-"
+        cases.append(
+            f"| {what} | {ann['hgvs_p']} | {c.classification} ({c.points}) | {_crit(c)} | {review} |"
+        )
     out = [
-        "# Classification validation (issue 6)",
+        "# Classification validation (issue 11)",
         "",
-        intro,
+        f"Generated by `python tools/classification_table.py` from knowledge base {kb.version} (PARTIAL: "
+        "docs/knowledge-base.md) and the rules in docs/cxcr4-rules.md; the same cases run in "
+        "`tests/interpretation`. Points in brackets. The class is always the computed one; the knowledge "
+        "base's and ClinVar's are shown beside it, and a different tier means review by the director.",
         "",
-        "| " + " | ".join(head) + " |",
-        "|---|---|---|---|---|---|---|",
+        f"Tier agreement with the knowledge base's asserted class: {same}/{compared}; with ClinVar's (where "
+        f"it has a P/LP, VUS or LB/B class): {clinvar_same}/{clinvar_n}. Each disagreement is explained in "
+        "the last column.",
+        "",
+        "| id | variant | KB asserts | ClinVar | computed (points) | criteria | | why they differ |",
+        "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"KB concordance: {agree}/{curated} curated entries get their recorded class.",
+        "## The cases of issue 11",
         "",
-        "| published truncating WHIM variant (KB off) | rules alone | points | criteria |",
-        "|---|---|---|---|",
-        *trunc,
-        "",
-        figures,
+        "| case | protein | computed (points) | criteria | review |",
+        "|---|---|---|---|---|",
+        *cases,
         "",
     ]
     doc = "\n".join(out)

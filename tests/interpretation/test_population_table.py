@@ -55,6 +55,9 @@ def test_import_then_classify_uses_the_table(locus, home, tmp_path):
     ba1 = [x for x in c["criteria"] if x["code"] == "BA1"]
     assert ba1 and "population table gnomad.sites.vcf.gz" in ba1[0]["evidence"][0]
     assert c["classification"] == "Benign" and c["review_required"]  # the KB asserts Pathogenic
+    absent = json.loads(run_cli("classify", "c.1013C>G", "--json", home=home, check=True).stdout)
+    pm2 = [x for x in absent["criteria"] if x["code"] == "PM2"]
+    assert pm2 and "not observed" in pm2[0]["evidence"][0]  # the table replaces the KB's frequencies
     shown = run_cli("kb", "show", home=home, check=True).stdout
     assert "population table gnomad.sites.vcf.gz" in shown
 

@@ -268,3 +268,17 @@ def test_bad_evidence_is_refused():
         Evidence(de_novo="probably")
     with pytest.raises(InterpretationError):
         Evidence(population_af=2)
+
+
+def test_knowledge_base_evidence_is_checked():
+    from whimscreen.interpretation.knowledge_base import evidence_problems
+
+    assert evidence_problems({"probands": "3", "probands_source": "PMID 1"}) == []
+    assert evidence_problems({"probands": "3"}) == ["probands is given without its citation (probands_source)"]
+    assert "count" in evidence_problems({"probands": "three", "probands_source": "x"})[0]
+    assert "frequency" in evidence_problems({"filtering_af": "2", "filtering_af_source": "x"})[0]
+    assert "functional must be" in evidence_problems({"functional": "better", "functional_source": "x"})[0]
+
+
+def test_shipped_knowledge_base_has_no_problems(kb):
+    assert kb.problems == () and kb.version == "2026.12.2"

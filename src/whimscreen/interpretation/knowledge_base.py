@@ -1,7 +1,10 @@
 """The cited CXCR4 variant knowledge base (data/cxcr4_kb.tsv), mapped through the foundation.
 
 Every entry is parsed and named by the reference layer; lookups are by the normalized GRCh38 variant, so a
-variant matches its entry whatever form it was written in.  An empty classification means "not curated".
+variant matches its entry whatever form it was written in.  An entry supplies evidence in structured columns
+(probands, de novo occurrences, segregation meioses, functional assays, population frequencies), each with
+its citation; its ``classification`` is the curated (asserted) class, shown beside the computed one and never
+used as the class.  An empty classification means "not curated".
 """
 
 from __future__ import annotations
@@ -18,6 +21,40 @@ from whimscreen.reference.parse import parse_variant
 from whimscreen.reference.variant import GenomicVariant
 
 CLASSES = ("Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign")
+#: structured evidence: column -> the column holding its citation (a value without a citation is a problem)
+EVIDENCE = {
+    "probands": "probands_source",
+    "de_novo_confirmed": "de_novo_source",
+    "de_novo_assumed": "de_novo_source",
+    "segregation_meioses": "segregation_source",
+    "functional": "functional_source",
+    "filtering_af": "filtering_af_source",
+}
+COUNTS = ("probands", "de_novo_confirmed", "de_novo_assumed", "segregation_meioses")
+FUNCTIONAL = ("gain_of_function", "normal", "loss_of_function")
+STRENGTHS = ("supporting", "moderate", "strong")
+
+
+def evidence_problems(row: dict) -> list[str]:
+    """What is wrong with one row's structured evidence (counts, vocabularies, frequencies, citations)."""
+    out = []
+    for col in COUNTS:
+        if row.get(col) and not row[col].isdigit():
+            out.append(f"{col} must be a count, not {row[col]!r}")
+    if row.get("functional") and row["functional"] not in FUNCTIONAL:
+        out.append(f"functional must be one of {', '.join(FUNCTIONAL)}")
+    if row.get("functional") and (row.get("functional_strength") or "supporting") not in STRENGTHS:
+        out.append(f"functional_strength must be one of {', '.join(STRENGTHS)}")
+    for col in ("population_af", "filtering_af"):
+        try:
+            if row.get(col) and not 0 <= float(row[col]) <= 1:
+                raise ValueError
+        except ValueError:
+            out.append(f"{col} must be a frequency in 0..1, not {row[col]!r}")
+    for col, source in EVIDENCE.items():
+        if row.get(col) and not (row.get(source) or "").strip():
+            out.append(f"{col} is given without its citation ({source})")
+    return out
 
 
 @dataclass(frozen=True)
@@ -82,6 +119,7 @@ def load(locus: Locus) -> KnowledgeBase:
         cls = row.get("classification", "").strip()
         if cls and cls not in CLASSES:
             problems.append(f"{where}: unknown classification {cls!r}")
+        problems.extend(f"{where}: {p}" for p in evidence_problems(row))
         try:
             ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{row['hgvs_c']}"))
         except VariantError as exc:

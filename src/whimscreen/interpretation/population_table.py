@@ -130,9 +130,10 @@ class PopulationTable:
     entries: dict
 
     def __call__(self, variant: GenomicVariant) -> Frequency | None:
+        """The variant's frequency; a variant the release does not list was not observed in it (AF 0)."""
         row = self.entries.get((variant.pos, variant.ref, variant.alt))
         if row is None:
-            return None
+            return Frequency(0.0, 0.0, f"{self.source}: not observed")
         faf, af, ac, an = row
         return Frequency(faf, af, self.source, ac, an)
 
