@@ -1,5 +1,6 @@
 """``whimscreen demo`` (the README's run command) seeds a study whose analyses really ran: a signed Positive
-from a gVCF, a Sanger sample with its chromatogram awaiting review, and seeding twice changes nothing."""
+from a gVCF, a Sanger sample with its chromatogram awaiting review, a case in the classification review queue,
+and seeding twice changes nothing."""
 
 import json
 import sqlite3
@@ -14,9 +15,9 @@ def test_demo_seeds_every_stage_once(tmp_path, home):
     run_cli("demo", "--no-serve", "--home", str(demo), home=home, check=True)  # idempotent
 
     db = sqlite3.connect(demo / "demo.db")
-    assert db.execute("select count(*) from patients").fetchone() == (4,)
+    assert db.execute("select count(*) from patients").fetchone() == (5,)
     statuses = sorted(s for (s,) in db.execute("select status from orders"))
-    assert statuses == ["ordered", "reported", "review", "review"]
+    assert statuses == ["ordered", "reported", "review", "review", "review"]
     assert db.execute("select result_category from signouts").fetchall() == [("Positive",)]
 
     docs = [json.loads(p.read_text()) for p in (demo / "analyses").glob("*/job-*/*.json")]
@@ -24,5 +25,8 @@ def test_demo_seeds_every_stage_once(tmp_path, home):
     [call] = sanger["variants"]
     assert call["hgvs_c"] == "NM_003467.3:c.1016_1017del" and call["filters"] == []
     assert sanger["qc"]["fully_covered"] and sanger["result"]["result"] == "Positive"
+    # one case waits for the director's classification decision (computed VUS, asserted Pathogenic)
+    [review] = [d for d in docs if d["result"]["review_required"]]
+    assert review["variants"][0]["hgvs_c"] == "NM_003467.3:c.1013C>G"
     png = [n for n in call["images"] if n.endswith(".png")]
     assert png and all(next((demo / "analyses").glob(f"*/job-*/{n}")).stat().st_size > 0 for n in png)

@@ -33,6 +33,9 @@ PATIENTS = (  # name, birth date, sex, demo variant (None: reference only), stag
     # Sanger: generated .ab1 traces (every amplicon read both ways), a het frameshift to review with its
     # chromatogram excerpt
     ("Demo Patient Four", date(2019, 3, 11), "male", "NM_003467.3:c.1016_1017del", "review", "sanger"),
+    # a truncation the knowledge base asserts Pathogenic but whose case counts were not read: the rules give
+    # VUS, so it waits in the director's classification review queue
+    ("Demo Patient Five", date(2008, 7, 30), "female", "NM_003467.3:c.1013C>G", "review", "gvcf"),
 )
 
 
