@@ -274,7 +274,8 @@ def test_knowledge_base_evidence_is_checked():
     from whimscreen.interpretation.knowledge_base import evidence_problems
 
     assert evidence_problems({"probands": "3", "probands_source": "PMID 1"}) == []
-    assert evidence_problems({"probands": "3"}) == ["probands is given without its citation (probands_source)"]
+    missing = evidence_problems({"probands": "3"})
+    assert missing == ["probands is given without its citation (probands_source)"]
     assert "count" in evidence_problems({"probands": "three", "probands_source": "x"})[0]
     assert "frequency" in evidence_problems({"filtering_af": "2", "filtering_af_source": "x"})[0]
     assert "functional must be" in evidence_problems({"functional": "better", "functional_source": "x"})[0]

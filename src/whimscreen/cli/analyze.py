@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from whimscreen.calling.output import to_json
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.cli.common import active_locus
 from whimscreen.cli.interpret import (
@@ -19,7 +20,12 @@ from whimscreen.cli.interpret import (
     knowledge_base,
     population_table,
 )
+from whimscreen.errors import InterpretationError
+from whimscreen.interpretation.familial import interpret_familial
+from whimscreen.interpretation.inheritance import trio
 from whimscreen.interpretation.result import interpret_analysis
+from whimscreen.reference.annotate import annotate
+from whimscreen.reference.parse import parse_variant
 
 
 def analyze(
@@ -51,6 +57,16 @@ def analyze(
     de_novo: str = DeNovoOption,
     segregation: int = SegregationOption,
     no_kb: bool = NoKbOption,
+    familial_variant: str = typer.Option(
+        None,
+        "--familial-variant",
+        help="Known familial variant test: report only this variant (HGVS or VCF key).",
+    ),
+    mother: list[Path] = typer.Option(None, "--mother", help="The mother's input file(s): inheritance."),
+    father: list[Path] = typer.Option(None, "--father", help="The father's input file(s): inheritance."),
+    parentage: str = typer.Option(
+        "assumed", "--parentage", help="confirmed or assumed: PS2 or PM6 for a de novo variant."
+    ),
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
     from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when analysing
@@ -58,6 +74,33 @@ def analyze(
     locus = active_locus()
     kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo, segregation)
     population = population_table()
+    if (mother or father) and (de_novo or familial_variant):
+        raise InterpretationError("give the parents' files or --de-novo / --familial-variant, not both")
+    if parentage not in ("confirmed", "assumed"):
+        raise InterpretationError(f"--parentage must be confirmed or assumed, not {parentage!r}")
+    familial = None
+    if familial_variant:
+        familial = annotate(locus, parse_variant(locus, familial_variant, build or "GRCh38")).to_dict()
+    options = {"build": build, "min_depth": min_depth, "min_bq": min_bq, "min_mq": min_mq, "primers": primers}
+    parents = {
+        who: to_json(analyze_paths(files, f"{sample}-{who}", None, locus, **options), locus)
+        for who, files in (("mother", mother), ("father", father))
+        if files
+    }
+
+    def enrich(doc: dict) -> dict:
+        if familial is not None:
+            return interpret_familial(doc, familial, kb, case, population)
+        if not parents:
+            return interpret_analysis(doc, kb, case, population)
+        inheritance = trio(doc, parents.get("mother"), parents.get("father"), parentage)
+        out = interpret_analysis(doc, kb, case, population, inheritance=inheritance)
+        out["family"] = {
+            who: {"inputs": p["inputs"], "input_files": p["input_files"], "qc": p["qc"]}
+            for who, p in parents.items()
+        } | {"parentage": parentage}
+        return out
+
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -80,7 +123,7 @@ def analyze(
             sample_name=sample_name,
             reference_fasta=reference_fasta,
             progress=lambda n: bar.update(task, completed=n),
-            enrich=lambda doc: interpret_analysis(doc, kb, case, population),
+            enrich=enrich,
             reference=reference,
             render=render,
             max_insertion=max_insertion,
@@ -107,6 +150,9 @@ def analyze(
         )
         for reason in c.get("review_reasons") or []:
             typer.echo(f"    REVIEW REQUIRED: {reason}")
+        mode = (v.get("inheritance") or {}).get("inheritance")
+        if parents and mode:
+            typer.echo(f"    inheritance: {mode.replace('_', ' ')}")
     result = doc.get("result")
     if result:
         typer.echo(f"  RESULT: {result['summary']}")

@@ -10,6 +10,7 @@ A director's decision on a variant (``decisions``) sets the class the result use
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 
@@ -122,7 +123,7 @@ def _basis(v: dict) -> str:
     return text
 
 
-def _fill(result: str, lead: dict | None, reason: str) -> dict:
+def sentence_fields(result: str, lead: dict | None, reason: str) -> dict:
     t = texts()
     fill = {
         "variant": "",
@@ -159,15 +160,23 @@ def interpret_analysis(
     evidence: Evidence | None = None,
     population: PopulationLookup | None = None,
     decisions: dict[str, dict] | None = None,
+    inheritance: dict[str, dict] | None = None,
 ) -> dict:
     """A copy of the analysis JSON with each variant's ``classification`` (computed), ``zygosity``,
-    ``in_reportable_range``, the class the result uses, and the sample ``result``.  ``decisions``: a
-    director's decision per ``variant_key`` ({"classification", "reason", "by", "at"})."""
+    ``in_reportable_range``, ``inheritance``, the class the result uses, and the sample ``result``.
+    ``decisions``: a director's decision per ``variant_key`` ({"classification", "reason", "by", "at"});
+    ``inheritance``: per ``variant_key`` from the parents' analyses (``inheritance.trio``): a de novo variant
+    gets this patient's de novo evidence with the parentage given, an inherited one none."""
     doc = copy.deepcopy(analysis)
     evidence, decisions = evidence or Evidence(), decisions or {}
     variants = doc.get("variants", [])
     for v in variants:
-        v["classification"] = classify(v, evidence, kb, population).to_dict()
+        found = (inheritance or {}).get(variant_key(v))
+        v["inheritance"] = found or {"inheritance": "not_determined"}
+        own = evidence
+        if found is not None:
+            own = replace(evidence, de_novo=found["parentage"] if found["inheritance"] == "de_novo" else None)
+        v["classification"] = classify(v, own, kb, population).to_dict()
         v["zygosity"] = zygosity(v)
         v["in_reportable_range"] = in_reportable_range(v)
         decision = decisions.get(variant_key(v))
@@ -187,7 +196,7 @@ def interpret_analysis(
             + "; ".join(reasons)
         )
     t = texts()
-    fill = _fill(result, lead, reason)
+    fill = sentence_fields(result, lead, reason)
     doc["result"] = {
         "result": result,
         "reasons": [reason] if reason else [],
@@ -200,6 +209,7 @@ def interpret_analysis(
         "lead_variant": variant_key(lead) if lead else None,
         "other_findings": [variant_key(v) for v in others],
         "phenotype": list(evidence.phenotype),
+        "evidence": {"de_novo": evidence.de_novo, "segregation_meioses": evidence.segregation_meioses},
         "kb_version": kb.version if kb else None,
     }
     return doc
