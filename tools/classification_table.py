@@ -59,7 +59,7 @@ def _explain(c, asserted: str) -> str:
             "frequency for WHIM; the asserted class predates or ignores it."
         )
     if tier(asserted) == "benign (LB/B)":
-        return "the asserted benign class rests on a raw frequency below BS1 by the filtering AF, or on curation."
+        return "the asserted benign class rests on a raw frequency below BS1 by filtering AF, or on curation."
     return "see criteria"
 
 
