@@ -12,7 +12,7 @@ from whimscreen.program.errors import NotAuthenticated
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, anyone
 from whimscreen.web.schemas import user_public
-from whimscreen.web.security import check_pre_csrf, end_session, pre_token, start_session
+from whimscreen.web.security import end_session, pre_csrf, pre_token, start_session
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -100,10 +100,14 @@ def login_page(request: Request, next: str | None = None):
 
 
 @pages.post("/login")
-async def login_form(
-    request: Request, email: str = Form(), password: str = Form(), next: str = Form(""), db: Session = DB
+def login_form(
+    request: Request,
+    email: str = Form(),
+    password: str = Form(),
+    next: str = Form(""),
+    db: Session = DB,
+    token: str = Depends(pre_csrf),
 ):
-    await check_pre_csrf(request)
     response = RedirectResponse("/", status_code=303)
     try:
         user = _login(db, request, response, email, password)
@@ -111,15 +115,11 @@ async def login_form(
         return render(
             request,
             "auth/login.html",
-            {"pre_csrf": await _pre(request), "error": str(exc), "next": next},
+            {"pre_csrf": token, "error": str(exc), "next": next},
             status_code=401,
         )
     response.headers["location"] = _safe_next(next, user)
     return response
-
-
-async def _pre(request: Request) -> str:
-    return (await request.form()).get("csrf_token")
 
 
 @pages.get("/register")
@@ -132,7 +132,7 @@ def register_page(request: Request):
 
 
 @pages.post("/register")
-async def register_form(
+def register_form(
     request: Request,
     email: str = Form(),
     name: str = Form(),
@@ -140,8 +140,8 @@ async def register_form(
     license_id: str = Form(),
     institution: str = Form(),
     db: Session = DB,
+    _token: str = Depends(pre_csrf),
 ):
-    await check_pre_csrf(request)
     users.register_physician(db, email, name, password, license_id, institution)
     return render(request, "auth/registered.html", {"email": email}, status_code=201)
 
