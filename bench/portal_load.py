@@ -1,0 +1,215 @@
+"""Load benchmark of the portal: the demo study under locust, 50 and 200 simulated users, SQLite and
+PostgreSQL; writes docs/validation-portal-load.md.
+
+    PYTHONPATH=src python bench/portal_load.py [--users 50,200] [--db sqlite,postgresql] [--seconds 60]
+
+For each configuration: a fresh demo study (``whimscreen demo`` on a new SQLite file or a new PostgreSQL
+database, DATABASE_URL), served on 127.0.0.1 by one server process; locust (headless, one process) runs the
+roles' workflows of ``portal_locustfile.py`` for a bounded time; every request is logged and the table gives
+p50/p95/p99/max over all requests and over reads (GET pages and API), the count of 5xx, of other errors and
+of requests over 10 s.  PostgreSQL: ``--postgres`` (default BENCH_POSTGRES_URL, else the test role of the
+local cluster, see tests/web/postgres.py) must be allowed to create databases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import numpy as np
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DEFAULT_PG = "postgresql+psycopg://whimscreen_test:whimscreen_test_pw@127.0.0.1:5432/postgres"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(**extra) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **extra)
+    env.pop("WHIMSCREEN_DATABASE_URL", None)
+    return env
+
+
+def _pg_database(base: str) -> tuple[str, callable]:
+    name = f"whim_load_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False), drop
+
+
+def run(db: str, users: int, seconds: int, pg_base: str, work: Path) -> dict:
+    home = work / f"{db}-{users}"
+    drop, env = None, _env(WHIMSCREEN_HOME=str(home))
+    if db == "postgresql":
+        url, drop = _pg_database(pg_base)
+        env["DATABASE_URL"] = url
+    else:
+        env.pop("DATABASE_URL", None)
+    port = _port()
+    log = home / "server.log"
+    home.mkdir(parents=True)
+    server = subprocess.Popen(
+        [PY, "-m", "whimscreen", "demo", "--home", str(home), "--port", str(port)],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the demo server did not start: see {log}")
+            time.sleep(1)
+        requests = home / "requests.jsonl"
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "portal_locustfile.py"),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(max(1, users // 10)),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--only-summary",
+                "--stop-timeout",
+                "15",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=dict(env, PORTAL_LOAD_LOG=str(requests), PORTAL_LOAD_DATA=str(home / "demo-data")),
+            check=False,
+            stdout=(home / "locust.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        rows = [json.loads(line) for line in requests.read_text().splitlines()]
+    finally:
+        server.terminate()
+        server.wait(30)
+        if drop:
+            drop()
+    return _summary(db, users, rows)
+
+
+def _pct(ms: list[float]) -> dict:
+    if not ms:
+        return {"p50": None, "p95": None, "p99": None, "max": None}
+    a = np.asarray(ms)
+    return {
+        "p50": float(np.percentile(a, 50)),
+        "p95": float(np.percentile(a, 95)),
+        "p99": float(np.percentile(a, 99)),
+        "max": float(a.max()),
+    }
+
+
+def _summary(db: str, users: int, rows: list[dict]) -> dict:
+    reads = [r["ms"] for r in rows if r["m"] == "GET"]
+    return {
+        "db": db,
+        "users": users,
+        "requests": len(rows),
+        "all": _pct([r["ms"] for r in rows]),
+        "reads": _pct(reads),
+        "reads_n": len(reads),
+        "5xx": sum(1 for r in rows if r["s"] >= 500),
+        "errors": sum(1 for r in rows if r["s"] == 0 or (400 <= r["s"] < 500 and r["s"] != 409)),
+        "over_10s": sum(1 for r in rows if r["ms"] > 10_000),
+        "slowest": sorted(((r["ms"], f"{r['m']} {r['n']}") for r in rows), reverse=True)[:3],
+    }
+
+
+def _f(v) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+def write_table(results: list[dict], seconds: int, out: Path) -> None:
+    lines = [
+        "# Portal under load",
+        "",
+        f"Generated by `bench/portal_load.py` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+        f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other work while measured); one server "
+        "process (`whimscreen demo`, its job worker analysing the uploads), locust in one process on the "
+        f"same machine, loopback; {seconds} s per configuration, users arriving over 10 s, each waiting "
+        "1-3 s between tasks.",
+        "",
+        "Workflows (`bench/portal_locustfile.py`): physicians list patients, open patient and order pages, "
+        "read notifications, record new patients (counts, history, consent) and order; technologists "
+        "refresh the worklist, open sample pages, accession ordered samples, upload a demo gVCF and run "
+        "the analysis; a director refreshes the worklist and signs out what is in review; the coordinator "
+        "reads the study overview.  Times in ms.  Errors: transport errors and 4xx other than 409 "
+        "(409 is a refusal the workflow expects when two users race for the same order).",
+        "",
+        "| users | DB | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx | errors | > 10 s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        a, g = r["all"], r["reads"]
+        lines.append(
+            f"| {r['users']} | {r['db']} | {r['requests']:,} | {_f(a['p50'])} | {_f(a['p95'])} "
+            f"| {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} | {r['5xx']} "
+            f"| {r['errors']} | {r['over_10s']} |"
+        )
+    lines += ["", "Slowest requests per configuration:", ""]
+    for r in results:
+        slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
+        lines.append(f"- {r['users']} users, {r['db']}: {slow}")
+    out.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", default="50,200")
+    ap.add_argument("--db", default="sqlite,postgresql")
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
+    args = ap.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="portal-load-") as tmp:
+        for db in args.db.split(","):
+            for users in (int(u) for u in args.users.split(",")):
+                r = run(db, users, args.seconds, args.postgres, Path(tmp))
+                print(json.dumps(r), flush=True)
+                results.append(r)
+    write_table(results, args.seconds, args.out)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
