@@ -3,12 +3,13 @@ PostgreSQL; writes docs/validation-portal-load.md.
 
     PYTHONPATH=src python bench/portal_load.py [--users 50,200] [--db sqlite,postgresql] [--seconds 60]
 
-For each configuration: a fresh demo study (``whimscreen demo`` on a new SQLite file or a new PostgreSQL
-database, DATABASE_URL), served on 127.0.0.1 by one server process; locust (headless, one process) runs the
+For each configuration: a fresh demo study (``whimscreen demo --no-serve`` on a new SQLite file or a new
+PostgreSQL database, DATABASE_URL), served on 127.0.0.1 by ``uvicorn --factory whimscreen.web.app:create_app``
+(one process; ``--workers 1,4`` also runs four on one database); locust (headless, one process) runs the
 roles' workflows of ``portal_locustfile.py`` for a bounded time; every request is logged and the table gives
-p50/p95/p99/max over all requests and over reads (GET pages and API), the count of 5xx, of other errors and
-of requests over 10 s.  PostgreSQL: ``--postgres`` (default BENCH_POSTGRES_URL, else the test role of the
-local cluster, see tests/web/postgres.py) must be allowed to create databases.
+p50/p95/p99/max over all requests and over reads (GET pages and API), the count of 5xx, of other errors
+and of requests over 10 s.  PostgreSQL: ``--postgres`` (default BENCH_POSTGRES_URL, else the test role of
+the local cluster, see tests/web/postgres.py) must be allowed to create databases.
 """
 
 from __future__ import annotations
@@ -61,19 +62,41 @@ def _pg_database(base: str) -> tuple[str, callable]:
     return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
-def run(db: str, users: int, seconds: int, pg_base: str, work: Path) -> dict:
-    home = work / f"{db}-{users}"
+def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: int = 1) -> dict:
+    home = work / f"{db}-{users}-{workers}"
     drop, env = None, _env(WHIMSCREEN_HOME=str(home))
     if db == "postgresql":
         url, drop = _pg_database(pg_base)
-        env["DATABASE_URL"] = url
     else:
-        env.pop("DATABASE_URL", None)
+        url = f"sqlite:///{home / 'demo.db'}"
+    env["DATABASE_URL"] = url
     port = _port()
     log = home / "server.log"
     home.mkdir(parents=True)
+    seeded = subprocess.run(  # the demo study (DATABASE_URL), then the server as deployed
+        [PY, "-m", "whimscreen", "demo", "--no-serve", "--home", str(home)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if seeded.returncode != 0:
+        raise RuntimeError(f"whimscreen demo failed: {seeded.stderr}")
     server = subprocess.Popen(
-        [PY, "-m", "whimscreen", "demo", "--home", str(home), "--port", str(port)],
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "whimscreen.web.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
         env=env,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
@@ -123,7 +146,7 @@ def run(db: str, users: int, seconds: int, pg_base: str, work: Path) -> dict:
         server.wait(30)
         if drop:
             drop()
-    return _summary(db, users, rows)
+    return _summary(db, users, rows) | {"workers": workers}
 
 
 def _pct(ms: list[float]) -> dict:
@@ -175,20 +198,21 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
         "reads the study overview.  Times in ms.  Errors: transport errors and 4xx other than 409 "
         "(409 is a refusal the workflow expects when two users race for the same order).",
         "",
-        "| users | DB | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx | errors | > 10 s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| users | DB | processes | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx | errors "
+        "| > 10 s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         a, g = r["all"], r["reads"]
         lines.append(
-            f"| {r['users']} | {r['db']} | {r['requests']:,} | {_f(a['p50'])} | {_f(a['p95'])} "
-            f"| {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} | {r['5xx']} "
+            f"| {r['users']} | {r['db']} | {r['workers']} | {r['requests']:,} | {_f(a['p50'])} "
+            f"| {_f(a['p95'])} | {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} | {r['5xx']} "
             f"| {r['errors']} | {r['over_10s']} |"
         )
     lines += ["", "Slowest requests per configuration:", ""]
     for r in results:
         slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
-        lines.append(f"- {r['users']} users, {r['db']}: {slow}")
+        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} process(es): {slow}")
     out.write_text("\n".join(lines) + "\n")
 
 
@@ -197,16 +221,18 @@ def main() -> None:
     ap.add_argument("--users", default="50,200")
     ap.add_argument("--db", default="sqlite,postgresql")
     ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--workers", default="1", help="server processes (uvicorn --workers), comma-separated")
     ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
     args = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="portal-load-") as tmp:
         for db in args.db.split(","):
-            for users in (int(u) for u in args.users.split(",")):
-                r = run(db, users, args.seconds, args.postgres, Path(tmp))
-                print(json.dumps(r), flush=True)
-                results.append(r)
+            for workers in (int(w) for w in args.workers.split(",")):
+                for users in (int(u) for u in args.users.split(",")):
+                    r = run(db, users, args.seconds, args.postgres, Path(tmp), workers)
+                    print(json.dumps(r), flush=True)
+                    results.append(r)
     write_table(results, args.seconds, args.out)
     print(f"wrote {args.out}")
 
