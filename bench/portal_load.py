@@ -206,8 +206,8 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
         a, g = r["all"], r["reads"]
         lines.append(
             f"| {r['users']} | {r['db']} | {r['workers']} | {r['requests']:,} | {_f(a['p50'])} "
-            f"| {_f(a['p95'])} | {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} | {r['5xx']} "
-            f"| {r['errors']} | {r['over_10s']} |"
+            f"| {_f(a['p95'])} | {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} "
+            f"| {r['5xx']} | {r['errors']} | {r['over_10s']} |"
         )
     lines += ["", "Slowest requests per configuration:", ""]
     for r in results:
