@@ -66,7 +66,9 @@ def test_parallel_orders_for_one_patient_make_one_order(live, tmp_path):
     refused = next(r for r in results if r.status_code == 409)
     assert "already has an open order" in refused.json()["detail"]
     with unit_of_work(app.state.sessions) as db:
-        n = db.scalar(select(func.count()).select_from(Order).where(Order.patient_id == pid, Order.status.in_(OPEN)))
+        n = db.scalar(
+            select(func.count()).select_from(Order).where(Order.patient_id == pid, Order.status.in_(OPEN))
+        )
     assert n == 1
 
 
@@ -76,7 +78,9 @@ def test_parallel_run_analysis_starts_one_job(live, tmp_path):
     order = consent_and_order(doc, eligible_patient(doc))
     sample = accession_and_upload(tech, order["id"], tmp_path)
     results = at_once(6, lambda i: tech.post(f"/api/samples/{sample['id']}/jobs"))
-    assert all(isinstance(r, httpx.Response) and r.status_code in (200, 202) for r in results), _statuses(results)
+    assert all(isinstance(r, httpx.Response) and r.status_code in (200, 202) for r in results), _statuses(
+        results
+    )
     assert len({r.json()["id"] for r in results}) == 1, "every request answers the same job"
     with unit_of_work(app.state.sessions) as db:
         assert db.scalar(select(func.count()).select_from(Job)) == 1
@@ -93,3 +97,33 @@ def _consent() -> dict:
         "consented_on": date.today().isoformat(),
         "version": CURRENT_VERSION,
     }
+
+
+def test_two_processes_claim_each_job_once(portal, tmp_path):
+    """Two workers with their own engines (as two server processes) drain one queue: every job is claimed
+    by exactly one of them."""
+    from whimscreen.program import jobs
+    from whimscreen.program.storage.db import make_engine, session_factory
+
+    doc, tech = portal.login("physician"), portal.login("technologist")
+    for i in range(4):
+        sample = accession_and_upload(
+            tech, consent_and_order(doc, eligible_patient(doc, f"P {i}"))["id"], tmp_path
+        )
+        ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    url = portal.app.state.engine.url.render_as_string(hide_password=False)
+    engines = [make_engine(url) for _ in range(2)]
+
+    def drain(i: int) -> list[int]:
+        claimed, factory = [], session_factory(engines[i])
+        while True:
+            with unit_of_work(factory) as db:
+                job_id = jobs.claim_next(db)
+            if job_id is None:
+                return claimed
+            claimed.append(job_id)
+
+    first, second = at_once(2, drain)
+    assert sorted(first + second) == sorted(set(first + second)) and len(first + second) == 4
+    for e in engines:
+        e.dispose()

@@ -39,7 +39,9 @@ def test_a_file_added_in_review_is_analysed_before_sign_out(portal, tmp_path):
     doc, tech, order, sample = _in_review(portal, tmp_path, variant=None)
     director2 = portal.login("director2")
     wrong = ok(tech.get(f"/api/samples/{sample['id']}/review"))["uploads"][0]
-    right = _upload(tech, sample["id"], write_gvcf(demo_locus(), tmp_path / "right.vcf", "S1", "NM_003467.3:c.1000C>T"))
+    right = _upload(
+        tech, sample["id"], write_gvcf(demo_locus(), tmp_path / "right.vcf", "S1", "NM_003467.3:c.1000C>T")
+    )
     review = ok(tech.get(f"/api/samples/{sample['id']}/review"))
     assert review["order"]["status"] == "sequencing" and not review["analysis_current"]
     r = director2.post(f"/api/orders/{order['id']}/signout", json={})
@@ -118,7 +120,9 @@ def test_cancel_frees_the_place_for_the_oldest_waitlisted_and_notifies(portal, t
     assert other.post(f"/api/orders/{first['id']}/cancel", json={"reason": "x"}).status_code == 404
     assert tech.post(f"/api/orders/{first['id']}/cancel", json={"reason": "x"}).status_code == 403
     listed = ok(coord.get("/api/coordinator/orders"))
-    assert {o["id"] for o in listed} == {first["id"], second["id"], third["id"]} and "P One" not in str(listed)
+    assert {o["id"] for o in listed} == {first["id"], second["id"], third["id"]} and "P One" not in str(
+        listed
+    )
     ok(coord.post(f"/api/orders/{first['id']}/cancel", json={"reason": "withdrawn from the study"}))
     assert ok(doc.get(f"/api/orders/{first['id']}"))["status"] == "cancelled"
     assert ok(doc.get(f"/api/orders/{second['id']}"))["status"] == "ordered"  # oldest first
