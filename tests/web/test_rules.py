@@ -150,3 +150,24 @@ def test_healthz_reports_database_and_demo_reference(sqlite_portal):
     page = sqlite_portal.client.get("/login")
     assert "DEMO REFERENCE — NOT FOR CLINICAL USE" in page.text
     assert "/api/patients/{patient_id}" in ok(sqlite_portal.client.get("/openapi.json"))["paths"]
+
+
+def test_a_late_run_of_a_requeued_job_does_not_overwrite_the_new_run(sqlite_portal, tmp_path):
+    doc, tech = sqlite_portal.login("physician"), sqlite_portal.login("technologist")
+    sample = accession_and_upload(tech, consent_and_order(doc, eligible_patient(doc))["id"], tmp_path)
+    job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    factory, app = sqlite_portal.app.state.sessions, sqlite_portal.app
+    with unit_of_work(factory) as db:
+        assert jobs.claim_next(db) == job["id"]
+
+    def slow(paths, sample_id, out, phenotype):  # meanwhile its heartbeat lapses and another worker takes it
+        _silence(factory, job["id"])
+        with unit_of_work(factory) as db:
+            assert jobs.requeue_stale(db) == [job["id"]]
+        with unit_of_work(factory) as db:
+            assert jobs.claim_next(db) == job["id"]
+        return app.state.runner(paths, sample_id, out, phenotype)
+
+    jobs.execute(factory, job["id"], slow, app.state.home / "analyses")
+    again = ok(tech.get(f"/api/jobs/{job['id']}"))
+    assert again["status"] == "running" and again["attempts"] == 2  # the second run's outcome will count

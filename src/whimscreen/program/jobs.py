@@ -142,23 +142,24 @@ def claim_next(db: Session) -> int | None:
     return job_id if claimed.rowcount == 1 else None
 
 
-def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, list[str]]:
-    """The files to analyse, recorded on the job (upload id and SHA-256) in the same transaction."""
+def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, list[str], int]:
+    """The files to analyse, recorded on the job (upload id and SHA-256) in the same transaction; the
+    job's attempt number identifies this run."""
     job = db.get(Job, job_id)
     sample = job.sample
     files = uploads.for_sample(db, sample)
     job.inputs = json.dumps([{"upload_id": u.id, "sha256": u.sha256} for u in files])
-    return (
-        [Path(u.path) for u in files],
-        sample.accession,
-        patients.eligibility(db, sample.order.patient).phenotype(),
-    )
+    phenotype = patients.eligibility(db, sample.order.patient).phenotype()
+    return [Path(u.path) for u in files], sample.accession, phenotype, job.attempts
 
 
-def _finish(db: Session, job_id: int, result: dict | None, error: str | None) -> None:
+def _finish(db: Session, job_id: int, attempt: int, result: dict | None, error: str | None) -> None:
     job = db.get(Job, job_id)
-    if job.status != "running":  # closed meanwhile (order cancelled, sample rejected, re-queued as stale)
-        log.warning("job %s ended but is %s: its outcome is discarded", job_id, job.status)
+    if job.status != "running" or job.attempts != attempt:
+        # closed meanwhile (order cancelled, sample rejected), or re-queued as stale and run again
+        log.warning(
+            "job %s (attempt %s) ended but is %s: its outcome is discarded", job_id, attempt, job.status
+        )
         return
     job.finished_at = utcnow()
     order = job.sample.order
@@ -189,7 +190,7 @@ def _heartbeat(factory: sessionmaker[Session], job_id: int, stop: threading.Even
 def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir: Path) -> None:
     """Run one claimed job and store its result or its failure."""
     with unit_of_work(factory) as db:
-        paths, sample_id, phenotype = _inputs(db, job_id)
+        paths, sample_id, phenotype, attempt = _inputs(db, job_id)
     result, error = None, None
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(factory, job_id, stop, HEARTBEAT), daemon=True)
@@ -205,7 +206,7 @@ def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir
         stop.set()
         beat.join()
     with unit_of_work(factory) as db:
-        _finish(db, job_id, result, error)
+        _finish(db, job_id, attempt, result, error)
 
 
 def run_once(factory: sessionmaker[Session], runner: Runner, workdir: Path) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
     )
     app.state.sessions = session_factory(app.state.engine)
     app.state.db_slots = RequestSlots(cfg.db_pool_size, cfg.db_pool_timeout)
+    # password hashing is CPU-bound (argon2id, 64 MiB each): as many at once as there are CPUs
+    app.state.password_slots = RequestSlots(os.cpu_count() or 2, 30)
     app.state.secret = load_secret(cfg.secret_key, cfg.home)
     app.state.runner = cfg.runner or _default_runner(cfg.home)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_upload_bytes + 1024 * 1024)

@@ -32,6 +32,19 @@ async def db_slot(request: Request) -> AsyncIterator[None]:
         sem.release()
 
 
+async def password_slot(request: Request) -> AsyncIterator[None]:
+    """Routes that hash a password wait here first, before taking a database slot: the hashes run at most
+    one per CPU, so a burst of logins neither holds every database slot nor every thread."""
+    sem = await request.app.state.password_slots.acquire()
+    try:
+        yield
+    finally:
+        sem.release()
+
+
+PASSWORD_SLOT = Depends(password_slot, scope="function")
+
+
 def get_db(request: Request, _slot: None = Depends(db_slot, scope="function")) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error."""
     with unit_of_work(request.app.state.sessions) as db:

@@ -32,7 +32,8 @@ class RequestSlots:
     async def acquire(self) -> asyncio.Semaphore:
         sem = self._semaphore()
         try:
-            await asyncio.wait_for(sem.acquire(), self.timeout)
+            async with asyncio.timeout(self.timeout):
+                await sem.acquire()  # cancellation-safe: a permit is never lost
         except TimeoutError:
             raise Busy(
                 f"the server is busy (no database connection within {self.timeout:g} s): retry"

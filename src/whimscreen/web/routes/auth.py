@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import users
 from whimscreen.program.errors import NotAuthenticated
 from whimscreen.program.storage.models import User
-from whimscreen.web.deps import DB, anyone
+from whimscreen.web.deps import DB, PASSWORD_SLOT, anyone
 from whimscreen.web.schemas import user_public
 from whimscreen.web.security import end_session, pre_csrf, pre_token, start_session
 from whimscreen.web.templating import render
@@ -50,7 +50,7 @@ def _login(db: Session, request: Request, response: Response, email: str, passwo
 
 
 @api.post("/register", status_code=201)
-def register(body: Registration, db: Session = DB):
+def register(body: Registration, _hash: None = PASSWORD_SLOT, db: Session = DB):
     user = users.register_physician(
         db, body.email, body.name, body.password, body.license_id, body.institution
     )
@@ -58,7 +58,9 @@ def register(body: Registration, db: Session = DB):
 
 
 @api.post("/login")
-def login(body: Credentials, request: Request, response: Response, db: Session = DB):
+def login(
+    body: Credentials, request: Request, response: Response, _hash: None = PASSWORD_SLOT, db: Session = DB
+):
     user = _login(db, request, response, body.email, body.password)
     return {"user": user_public(user), "csrf_token": request.state.csrf}
 
@@ -105,8 +107,9 @@ def login_form(
     email: str = Form(),
     password: str = Form(),
     next: str = Form(""),
-    db: Session = DB,
     token: str = Depends(pre_csrf),
+    _hash: None = PASSWORD_SLOT,
+    db: Session = DB,
 ):
     response = RedirectResponse("/", status_code=303)
     try:
@@ -139,8 +142,9 @@ def register_form(
     password: str = Form(),
     license_id: str = Form(),
     institution: str = Form(),
-    db: Session = DB,
     _token: str = Depends(pre_csrf),
+    _hash: None = PASSWORD_SLOT,
+    db: Session = DB,
 ):
     users.register_physician(db, email, name, password, license_id, institution)
     return render(request, "auth/registered.html", {"email": email}, status_code=201)
