@@ -70,9 +70,16 @@ def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: in
     else:
         url = f"sqlite:///{home / 'demo.db'}"
     env["DATABASE_URL"] = url
-    port = _port()
-    log = home / "server.log"
     home.mkdir(parents=True)
+    try:
+        return _measure(env, home, users, seconds, workers) | {"db": db}
+    finally:
+        if drop:
+            drop()
+
+
+def _measure(env: dict, home: Path, users: int, seconds: int, workers: int) -> dict:
+    port, log = _port(), home / "server.log"
     seeded = subprocess.run(  # the demo study (DATABASE_URL), then the server as deployed
         [PY, "-m", "whimscreen", "demo", "--no-serve", "--home", str(home)],
         env=env,
@@ -144,9 +151,7 @@ def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: in
     finally:
         server.terminate()
         server.wait(30)
-        if drop:
-            drop()
-    return _summary(db, users, rows) | {"workers": workers}
+    return _summary("", users, rows) | {"workers": workers}
 
 
 def _pct(ms: list[float]) -> dict:

@@ -163,6 +163,7 @@ def _finish(db: Session, job_id: int, attempt: int, result: dict | None, error: 
         return
     job.finished_at = utcnow()
     order = job.sample.order
+    orders.lock(db, order)  # serialised with file changes (uploads._changeable)
     if error is None:
         job.status, job.result_json, job.error = "done", json.dumps(result), None
         if order.status in orders.LAB_LOOP and covers(db, job):

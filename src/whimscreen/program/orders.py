@@ -94,6 +94,14 @@ def _insert(db: Session, order: Order) -> None:
         raise InvalidState(ALREADY_OPEN) from None
 
 
+def lock(db: Session, order: Order) -> Order:
+    """Take the order's row lock (PostgreSQL; SQLite's transaction already holds the database) and reload
+    it, after flushing pending changes so that none is lost."""
+    db.flush()
+    db.refresh(order, with_for_update=True)
+    return order
+
+
 def advance(db: Session, actor: User | None, order: Order, to: str, note: str | None = None) -> Order:
     """Move an order one step along the track (the only allowed move)."""
     if order.status not in TRACK or to not in TRACK or TRACK.index(to) != TRACK.index(order.status) + 1:
@@ -148,6 +156,9 @@ def _close(
 
     if not (reason or "").strip():
         raise InvalidInput(f"give a reason ({status})")
+    # locks in the one order every enrolment change takes them: the capacity row, then the order row
+    config.capacity(db, lock=True)
+    lock(db, order)
     if order.status not in OPEN:
         raise InvalidState(f"order {order.id} is {order.status}: it can no longer be {status}")
     sample = current_sample(db, order)

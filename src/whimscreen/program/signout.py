@@ -29,6 +29,7 @@ def sign(
     """Sign the order's reviewed result; ``workdir`` (the jobs' output folder) lets the report carry the
     chromatogram excerpts of a Sanger analysis."""
     require_role(actor, "director")
+    orders.lock(db, order)  # a concurrent file change waits, then finds it reported
     if order.status != "review":
         raise InvalidState(f"order {order.id} is {order.status}, not in review")
     sample = db.scalar(select(Sample).where(Sample.order_id == order.id))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from whimscreen.calling.pipeline import detect_kind
 from whimscreen.errors import InputFileError
@@ -71,6 +71,7 @@ def store(
     directory = Path(root) / sample.accession
     tmp, size, sha = _spool(stream, directory, max_bytes, name)
     try:
+        _changeable(sample, lock=True)  # again, holding the order row: a sign-out may have run meanwhile
         if size == 0:
             raise InputFileError(f"{name}: empty file")
         try:
@@ -99,7 +100,11 @@ def store(
     return upload
 
 
-def _changeable(sample: Sample) -> None:
+def _changeable(sample: Sample, lock: bool = False) -> None:
+    """Refuse a file change once the order left the lab loop; ``lock`` takes the order's row lock first
+    (PostgreSQL), so a concurrent sign-out and a file change are serialised."""
+    if lock:
+        orders.lock(object_session(sample), sample.order)
     if sample.rejected_reason or sample.order.status not in ("received", *orders.LAB_LOOP):
         raise InvalidState(f"sample {sample.accession} ({sample.order.status}) does not accept file changes")
 
@@ -121,7 +126,7 @@ def delete(db: Session, actor: User, upload: Upload, reason: str) -> Upload:
     if not (reason or "").strip():
         raise InvalidInput("deleting a file needs a reason")
     sample = db.get(Sample, upload.sample_id)
-    _changeable(sample)
+    _changeable(sample, lock=True)
     if upload.deleted_at is not None:
         raise InvalidState(f"upload {upload.id} is already deleted")
     if jobs.active(db, sample) is not None:
