@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -30,10 +31,15 @@ _log = open(os.environ.get("PORTAL_LOAD_LOG", os.devnull), "a")  # noqa: SIM115 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, response=None, exception=None, **_):
     status = getattr(response, "status_code", 0) if response is not None else 0
-    _log.write(
-        json.dumps({"m": request_type, "n": name, "ms": response_time, "s": status, "x": bool(exception)})
-        + "\n"
-    )
+    row = {
+        "m": request_type,
+        "n": name,
+        "ms": response_time,
+        "s": status,
+        "x": bool(exception),
+        "t": time.time(),
+    }
+    _log.write(json.dumps(row) + "\n")
 
 
 @events.quitting.add_listener
@@ -134,6 +140,8 @@ class Technologist(Portal):
 
     @task(1)
     def accession_upload_and_run(self):
+        if self.orders("analysis"):  # the lab's pace: the next sample once the running analysis ended
+            return
         found = self.orders("ordered", "kit_sent")
         if not found:
             return

@@ -127,3 +127,27 @@ def test_two_processes_claim_each_job_once(portal, tmp_path):
     assert sorted(first + second) == sorted(set(first + second)) and len(first + second) == 4
     for e in engines:
         e.dispose()
+
+
+def test_sign_out_and_a_new_file_at_once_never_both_succeed(live, tmp_path):
+    """A sign-out racing an upload: either the result is signed and the file refused, or the file is taken
+    and the sign-out refused (the order row lock orders them); never a report on stale files."""
+    from whimscreen.program import jobs
+    from whimscreen.program.demo_data import write_gvcf
+    from whimscreen.reference.demo import demo_locus
+
+    app, base = live
+    doc, tech, director = login(base, "physician"), login(base, "technologist"), login(base, "director")
+    order = consent_and_order(doc, eligible_patient(doc))
+    sample = accession_and_upload(tech, order["id"], tmp_path)
+    ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    assert jobs.run_once(app.state.sessions, app.state.runner, app.state.home / "analyses")
+    late = write_gvcf(demo_locus(), tmp_path / "late.vcf", "S1").read_bytes()
+
+    def act(i: int):
+        if i == 0:
+            return director.post(f"/api/orders/{order['id']}/signout", json={})
+        return tech.post(f"/api/samples/{sample['id']}/uploads", files={"file": ("late.vcf", late)})
+
+    signed, uploaded = at_once(2, act)
+    assert sorted([signed.status_code, uploaded.status_code]) == [201, 409], (signed.text, uploaded.text)
