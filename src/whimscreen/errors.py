@@ -45,6 +45,10 @@ class InterpretationError(WhimscreenError):
     """The knowledge base or the classification rules cannot be applied."""
 
 
+class ConfigError(WhimscreenError):
+    """The configuration (settings, environment) is inconsistent."""
+
+
 class ProgramError(WhimscreenError):
     """A workflow rule of the screening program was broken (capacity, roles, state)."""
 

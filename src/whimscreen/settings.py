@@ -16,6 +16,14 @@ class Settings(BaseSettings):
     #: SQLAlchemy URL; the embedded default is a SQLite file under ``home``
     database_url: str | None = None
     secret_key: str | None = None
+    #: per server process: database connections requests may hold at once (one each); requests beyond
+    #: wait, without a thread, for a free connection (503 after ``db_pool_timeout`` seconds)
+    db_pool_size: int = 20
+    #: extra connections for the job worker and start-up work (never used by requests)
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 10.0
+    #: threads running the sync endpoints (anyio's pool); must exceed ``db_pool_size``
+    threads: int = 40
 
     def resolved_database_url(self) -> str:
         import os

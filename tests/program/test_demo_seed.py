@@ -8,7 +8,9 @@ import sqlite3
 from tests.conftest import run_cli
 
 
-def test_demo_seeds_every_stage_once(tmp_path, home):
+def test_demo_seeds_every_stage_once(tmp_path, home, monkeypatch):
+    for name in ("DATABASE_URL", "WHIMSCREEN_DATABASE_URL"):  # demo honours them; this test is on SQLite
+        monkeypatch.delenv(name, raising=False)
     demo = tmp_path / "demo"
     first = run_cli("demo", "--no-serve", "--home", str(demo), home=home, check=True)
     assert "physician@demo.whimscreen" in first.stdout

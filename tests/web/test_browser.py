@@ -155,3 +155,49 @@ def test_registration_to_downloaded_report(server, tmp_path):
         browser.close()
     assert pdf.read_bytes().startswith(b"%PDF")
     assert len(list(shots.glob("*.png"))) >= 7
+
+
+def test_recovery_delete_a_wrong_upload_rerun_and_sign(server, tmp_path):
+    """A file added in review sends the order back to analysis; the wrong file is deleted with a reason,
+    the analysis re-run, and only then can a director sign: in the browser, as the lab uses it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.flow import accession_and_upload, consent_and_order, eligible_patient, ok
+    from tests.web.live import login
+
+    base = server
+    doc, tech = login(base, "physician"), login(base, "technologist")
+    order = consent_and_order(doc, eligible_patient(doc))
+    sample = accession_and_upload(tech, order["id"], tmp_path, variant=None)  # the wrong (wild-type) file
+    ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    right = write_gvcf(demo_locus(), tmp_path / "right.vcf", "S1", "NM_003467.3:c.1000C>T")
+    shots = Path(os.environ.get("WHIMSCREEN_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        _login(page, base, STAFF["technologist"])
+        page.goto(f"{base}/lab/samples/{sample['id']}")
+        page.wait_for_selector("#review:has-text('NEGATIVE')", timeout=90_000)
+        page.set_input_files("#file", str(right))
+        page.click("button:has-text('Upload')")
+        assert page.is_visible("#needs-analysis")
+        rows = page.locator("#files tr", has_text="calls.vcf")
+        rows.locator("input[name=reason]").fill("wild-type file of another sample")
+        rows.locator("button", has_text="Delete").click()
+        assert page.locator("#files tr", has_text="calls.vcf").count() == 0
+        page.screenshot(path=str(shots / "recovery-deleted.png"), full_page=True)
+        page.click("#run-analysis")
+        page.wait_for_selector("#review:has-text('POSITIVE')", timeout=90_000)
+        assert not page.is_visible("#needs-analysis")
+        _logout(page)
+
+        _login(page, base, STAFF["director"])
+        page.goto(f"{base}/lab/samples/{sample['id']}")
+        page.click("#sign-out")
+        assert "Result: Positive" in page.content()
+        page.screenshot(path=str(shots / "recovery-signed.png"), full_page=True)
+        browser.close()
+    audit = ok(login(base, "admin").get(f"/api/admin/audit?patient_id={order['patient_id']}"))
+    assert any(e["action"] == "delete" and e["entity"] == "upload" for e in audit)

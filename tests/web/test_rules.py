@@ -27,17 +27,20 @@ def test_capacity_waitlist_and_promotion(sqlite_portal):
     assert ok(doc.get(f"/api/orders/{second['id']}"))["status"] == "ordered"
 
 
-def test_restart_requeues_running_job_and_failure_is_stored(sqlite_portal, tmp_path):
+def test_stale_running_job_is_requeued_and_failure_is_stored(sqlite_portal, tmp_path):
     doc, tech = sqlite_portal.login("physician"), sqlite_portal.login("technologist")
     order = consent_and_order(doc, eligible_patient(doc))
     sample = accession_and_upload(tech, order["id"], tmp_path)
     job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
     factory = sqlite_portal.app.state.sessions
-    with unit_of_work(factory) as db:  # a worker claims the job, then the server dies
+    with unit_of_work(factory) as db:  # a worker claims the job, then its process dies
         assert jobs.claim_next(db) == job["id"]
     assert ok(tech.get(f"/api/jobs/{job['id']}"))["status"] == "running"
-    with unit_of_work(factory) as db:  # what the server does on start
-        assert jobs.requeue_interrupted(db) == [job["id"]]
+    with unit_of_work(factory) as db:  # its heartbeat is recent: another worker leaves it alone
+        assert jobs.requeue_stale(db) == []
+    _silence(factory, job["id"])
+    with unit_of_work(factory) as db:  # silent for longer than STALE_AFTER: any worker re-queues it
+        assert jobs.requeue_stale(db) == [job["id"]]
 
     def broken(paths, sample_id, out, phenotype):
         raise jobs.WhimscreenError(f"{paths[0].name}: truncated BGZF block")
@@ -49,6 +52,32 @@ def test_restart_requeues_running_job_and_failure_is_stored(sqlite_portal, tmp_p
     retry = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)  # a failed job can be re-run
     assert sqlite_portal.run_jobs() == 1
     assert ok(tech.get(f"/api/jobs/{retry['id']}"))["status"] == "done"
+
+
+def _silence(factory, job_id: int) -> None:
+    from datetime import timedelta
+
+    from whimscreen.program.storage.models import Job, utcnow
+
+    with unit_of_work(factory) as db:
+        db.get(Job, job_id).heartbeat_at = utcnow() - jobs.STALE_AFTER - timedelta(seconds=1)
+
+
+def test_a_job_stale_too_often_fails_with_the_reason(sqlite_portal, tmp_path):
+    doc, tech = sqlite_portal.login("physician"), sqlite_portal.login("technologist")
+    sample = accession_and_upload(tech, consent_and_order(doc, eligible_patient(doc))["id"], tmp_path)
+    job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    factory = sqlite_portal.app.state.sessions
+    for _ in range(jobs.MAX_ATTEMPTS):
+        with unit_of_work(factory) as db:
+            assert jobs.claim_next(db) == job["id"]
+        _silence(factory, job["id"])
+        with unit_of_work(factory) as db:
+            jobs.requeue_stale(db)
+    failed = ok(tech.get(f"/api/jobs/{job['id']}"))
+    assert failed["status"] == "failed" and f"interrupted {jobs.MAX_ATTEMPTS} times" in failed["error"]
+    retry = ok(tech.post(f"/api/jobs/{job['id']}/retry"), 202)  # the way back: retry
+    assert retry["id"] != job["id"] and sqlite_portal.run_jobs() == 1
 
 
 def test_the_analyst_cannot_sign(sqlite_portal, tmp_path):
@@ -121,3 +150,24 @@ def test_healthz_reports_database_and_demo_reference(sqlite_portal):
     page = sqlite_portal.client.get("/login")
     assert "DEMO REFERENCE — NOT FOR CLINICAL USE" in page.text
     assert "/api/patients/{patient_id}" in ok(sqlite_portal.client.get("/openapi.json"))["paths"]
+
+
+def test_a_late_run_of_a_requeued_job_does_not_overwrite_the_new_run(sqlite_portal, tmp_path):
+    doc, tech = sqlite_portal.login("physician"), sqlite_portal.login("technologist")
+    sample = accession_and_upload(tech, consent_and_order(doc, eligible_patient(doc))["id"], tmp_path)
+    job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    factory, app = sqlite_portal.app.state.sessions, sqlite_portal.app
+    with unit_of_work(factory) as db:
+        assert jobs.claim_next(db) == job["id"]
+
+    def slow(paths, sample_id, out, phenotype):  # meanwhile its heartbeat lapses and another worker takes it
+        _silence(factory, job["id"])
+        with unit_of_work(factory) as db:
+            assert jobs.requeue_stale(db) == [job["id"]]
+        with unit_of_work(factory) as db:
+            assert jobs.claim_next(db) == job["id"]
+        return app.state.runner(paths, sample_id, out, phenotype)
+
+    jobs.execute(factory, job["id"], slow, app.state.home / "analyses")
+    again = ok(tech.get(f"/api/jobs/{job['id']}"))
+    assert again["status"] == "running" and again["attempts"] == 2  # the second run's outcome will count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -35,19 +36,23 @@ def demo(
     home: Path = typer.Option(None, "--home", help="Demo data directory (default: DATA_DIR/demo)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Seed only, do not start the server."),
 ) -> None:
-    """Seed a demo study on SQLite (a user per role, demo patients and data) and start the portal."""
+    """Seed a demo study (a user per role, demo patients and data) and start the portal: on DATABASE_URL
+    when set (e.g. PostgreSQL), else on a SQLite file in the demo directory."""
+    from dataclasses import replace
+
     from whimscreen.program.demo_seed import seed
     from whimscreen.program.storage.migrate import upgrade
-    from whimscreen.web.app import AppConfig, _default_runner, create_app
+    from whimscreen.web.app import _default_runner, config_from_settings, create_app
 
-    home = home or get_settings().home / "demo"
-    url = f"sqlite:///{home / 'demo.db'}"
+    settings = get_settings()
+    home = home or settings.home / "demo"
+    url = settings.database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{home / 'demo.db'}"
     home.mkdir(parents=True, exist_ok=True)
     upgrade(url)
-    app = create_app(AppConfig(home=home, database_url=url))
+    app = create_app(replace(config_from_settings(), home=home, database_url=url))
     accounts = seed(app.state.sessions, home, _default_runner(home))
     typer.echo(
-        f"demo study in {home} (SQLite). DEMO ACCOUNTS — demo passwords, never use them for real data:"
+        f"demo study in {home} ({_safe(url)}). DEMO ACCOUNTS — demo passwords, never use them for real data:"
     )
     for role, email, password in accounts:
         typer.echo(f"  {role:<13} {email:<30} {password}")

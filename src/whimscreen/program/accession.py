@@ -49,15 +49,21 @@ def receive(
     return sample
 
 
-def reject(db: Session, actor: User, sample: Sample, reason: str) -> Sample:
+def reject(db: Session, actor: User, sample: Sample, reason: str) -> Order:
+    """Reject the sample at any stage before sign-out (its job is stopped, its files kept); returns the
+    replacement order asking for a new sample (``orders.reject_sample``)."""
     require_role(actor, *LAB)
-    if not reason.strip():
+    if not (reason or "").strip():
         raise InvalidInput("a rejection needs a reason")
     if sample.rejected_reason:
         raise InvalidState(f"sample {sample.accession} is already rejected")
+    if sample.order.status not in orders.OPEN:
+        raise InvalidState(
+            f"order {sample.order.id} is {sample.order.status}: the sample can no longer be rejected"
+        )
     sample.rejected_reason = reason.strip()
-    orders.end(db, actor, sample.order, "rejected", f"sample {sample.accession} rejected: {reason.strip()}")
-    return sample
+    audit.record(db, actor, "update", "sample", sample.id, sample.order.patient_id, detail="rejected")
+    return orders.reject_sample(db, actor, sample.order, reason)
 
 
 def by_accession(db: Session, actor: User, accession: str) -> Sample | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, fields
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from whimscreen.program import audit
@@ -35,10 +36,21 @@ def _set(db: Session, key: str, value: str) -> None:
     db.flush()
 
 
+def _ensure(db: Session, key: str, value: str) -> None:
+    """Create the setting if missing; a concurrent creation (primary key) is no error."""
+    if db.get(Setting, key) is None:
+        try:
+            with db.begin_nested():
+                db.add(Setting(key=key, value=value))
+                db.flush()
+        except IntegrityError:
+            pass
+
+
 def capacity(db: Session, lock: bool = False) -> int:
     """The study capacity; ``lock`` takes a row lock (PostgreSQL) to serialise enrolment decisions."""
-    if lock and _get(db, "capacity") is None:
-        _set(db, "capacity", str(DEFAULT_CAPACITY))
+    if lock:
+        _ensure(db, "capacity", str(DEFAULT_CAPACITY))
     value = _get(db, "capacity", lock=lock)
     return int(value) if value is not None else DEFAULT_CAPACITY
 

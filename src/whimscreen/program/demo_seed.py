@@ -93,7 +93,7 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
                 for path in files:
                     with open(path, "rb") as fh:
                         uploads.store(db, tech, sample, path.name, fh, home / "uploads")
-                jobs.enqueue(db, tech, sample)
+                jobs.enqueue(db, tech, sample)  # (job, created)
             staged.append((order.id, stage))
     while jobs.run_once(factory, runner, home / "analyses"):
         pass

@@ -25,3 +25,7 @@ class Throttled(ProgramError):
 
 class InvalidInput(ProgramError):
     """A submitted value is out of range or malformed (HTTP 422)."""
+
+
+class Busy(ProgramError):
+    """The server has no free database connection in time (HTTP 503: retry later)."""

@@ -1,9 +1,14 @@
 """Analysis jobs stored in the database, run by a worker thread of the server.
 
 A job is ``queued`` -> ``running`` -> ``done`` | ``failed`` (the reason stored).  The analysis itself runs
-outside any transaction; claiming and finishing are short transactions.  On start the server re-queues
-jobs a crash left ``running`` (``requeue_interrupted``), so a restart loses no job; a job interrupted
-``MAX_ATTEMPTS`` times is failed with that reason instead of looping forever.
+outside any transaction; claiming and finishing are short transactions.  A sample has at most one active
+(queued or running) job — a partial unique index says so — and starting an analysis while one is active
+returns that job.  A job records the files it analysed (upload id and SHA-256, ``inputs``): sign-out
+requires the latest finished job to cover exactly the sample's current files.
+
+A running job's worker touches ``heartbeat_at`` every ``HEARTBEAT`` seconds; a job whose heartbeat is older
+than ``STALE_AFTER`` (its process died or hangs) is re-queued by any worker (``requeue_stale``), and failed
+with that reason after ``MAX_ATTEMPTS`` starts.  Safe with several server processes on one database.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from whimscreen.errors import WhimscreenError
@@ -29,6 +36,9 @@ from whimscreen.program.users import LAB, require_role
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+ACTIVE = ("queued", "running")
+HEARTBEAT = 15.0  # seconds between heartbeats of a running job
+STALE_AFTER = timedelta(minutes=2)  # a running job silent this long is re-queued
 Runner = Callable[[list[Path], str, Path, Evidence], dict]  # paths, sample id, out dir, case evidence
 
 
@@ -36,36 +46,89 @@ def latest(db: Session, sample: Sample) -> Job | None:
     return db.scalar(select(Job).where(Job.sample_id == sample.id).order_by(Job.id.desc()).limit(1))
 
 
-def enqueue(db: Session, actor: User, sample: Sample) -> Job:
+def active(db: Session, sample: Sample) -> Job | None:
+    return db.scalar(select(Job).where(Job.sample_id == sample.id, Job.status.in_(ACTIVE)))
+
+
+def enqueue(db: Session, actor: User, sample: Sample) -> tuple[Job, bool]:
+    """Start (or re-run, or retry) the sample's analysis: (the job, True if created now).
+
+    Idempotent: while a job is queued or running, every request answers that job (the partial unique index
+    settles a race between two requests).  From review, a re-run sends the order back to analysis.
+    """
     require_role(actor, *LAB)
-    order, last = sample.order, latest(db, sample)
+    order = sample.order
+    if sample.rejected_reason:
+        raise InvalidState(f"sample {sample.accession} was rejected: it cannot be analysed")
+    if order.status not in orders.LAB_LOOP:
+        raise InvalidState(f"sample {sample.accession} ({order.status}) cannot be analysed now")
     if not uploads.for_sample(db, sample):
         raise InvalidState(f"sample {sample.accession} has no sequencing files")
-    rerun = order.status == "analysis" and last is not None and last.status == "failed"
-    if order.status != "sequencing" and not rerun:
-        raise InvalidState(f"sample {sample.accession} ({order.status}) cannot be analysed now")
+    existing = active(db, sample)
+    if existing is not None:
+        return existing, False
     job = Job(sample_id=sample.id, status="queued", requested_by=actor.id)
-    db.add(job)
-    db.flush()
-    if order.status == "sequencing":
-        orders.advance(db, actor, order, "analysis", f"analysis job {job.id} queued")
+    try:
+        with db.begin_nested():
+            db.add(job)
+            db.flush()
+    except IntegrityError:  # another request created the active job meanwhile
+        existing = active(db, sample)
+        if existing is None:
+            raise
+        return existing, False
+    if order.status != "analysis":
+        orders.move(db, actor, order, "analysis", f"analysis job {job.id} queued")
     audit.record(db, actor, "create", "job", job.id, order.patient_id, detail="analysis queued")
-    return job
+    return job, True
 
 
-def requeue_interrupted(db: Session) -> list[int]:
-    """Jobs left ``running`` by a stopped server go back to the queue (or fail after MAX_ATTEMPTS)."""
+def close_active(db: Session, actor: User | None, sample: Sample, reason: str) -> None:
+    """Fail the sample's queued or running job (order cancelled, sample rejected); a running analysis's
+    result is then discarded when it ends."""
+    job = active(db, sample)
+    if job is not None:
+        job.status, job.error, job.finished_at = "failed", reason, utcnow()
+        audit.record(db, actor, "update", "job", job.id, sample.order.patient_id, detail=f"failed: {reason}")
+
+
+def inputs_of(job: Job) -> list[str]:
+    """SHA-256 of each file the job analysed (empty before it started)."""
+    return sorted(f["sha256"] for f in json.loads(job.inputs or "[]"))
+
+
+def covers(db: Session, job: Job) -> bool:
+    """True if the job analysed exactly the sample's current files (compared by SHA-256)."""
+    return job.inputs is not None and inputs_of(job) == sorted(
+        u.sha256 for u in uploads.for_sample(db, job.sample)
+    )
+
+
+def requeue_stale(db: Session, stale_after: timedelta = STALE_AFTER) -> list[int]:
+    """Jobs ``running`` with no heartbeat for ``stale_after`` (their process died) go back to the queue, or
+    fail after MAX_ATTEMPTS starts.  Each change is a conditional update, so two workers never both act."""
+    cutoff = utcnow() - stale_after
+    silent = or_(Job.heartbeat_at < cutoff, Job.heartbeat_at.is_(None) & (Job.started_at < cutoff))
     ids = []
-    for job in db.scalars(select(Job).where(Job.status == "running")):
-        if job.attempts >= MAX_ATTEMPTS:
-            job.status, job.finished_at = "failed", utcnow()
-            job.error = f"interrupted {job.attempts} times (server stopped during the analysis)"
+    for job_id, attempts in db.execute(select(Job.id, Job.attempts).where(Job.status == "running", silent)):
+        if attempts >= MAX_ATTEMPTS:
+            values = {
+                "status": "failed",
+                "finished_at": utcnow(),
+                "error": f"interrupted {attempts} times (the analysis stopped without finishing)",
+            }
         else:
-            job.status, job.started_at = "queued", None
-            ids.append(job.id)
-        audit.record(
-            db, None, "update", "job", job.id, job.sample.order.patient_id, detail=f"restart: {job.status}"
+            values = {"status": "queued", "started_at": None, "heartbeat_at": None}
+        changed = db.execute(
+            update(Job).where(Job.id == job_id, Job.status == "running", silent).values(**values)
         )
+        if changed.rowcount == 1:
+            job = db.get(Job, job_id)
+            db.refresh(job)
+            audit.record(
+                db, None, "update", "job", job_id, job.sample.order.patient_id, detail=f"stale: {job.status}"
+            )
+            ids.append(job_id)
     return ids
 
 
@@ -76,36 +139,65 @@ def claim_next(db: Session) -> int | None:
     claimed = db.execute(
         update(Job)
         .where(Job.id == job_id, Job.status == "queued")
-        .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1)
+        .values(status="running", started_at=utcnow(), heartbeat_at=utcnow(), attempts=Job.attempts + 1)
     )
     return job_id if claimed.rowcount == 1 else None
 
 
-def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence]:
+def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence, int]:
+    """The files to analyse, recorded on the job (upload id and SHA-256) in the same transaction; the
+    job's attempt number identifies this run."""
     job = db.get(Job, job_id)
     sample = job.sample
-    paths = [Path(u.path) for u in uploads.for_sample(db, sample)]
-    phenotype = patients.eligibility(db, sample.order.patient).phenotype()
-    return paths, sample.accession, case_evidence(sample.order, phenotype)
+    files = uploads.for_sample(db, sample)
+    job.inputs = json.dumps([{"upload_id": u.id, "sha256": u.sha256} for u in files])
+    evidence = case_evidence(sample.order, patients.eligibility(db, sample.order.patient).phenotype())
+    return [Path(u.path) for u in files], sample.accession, evidence, job.attempts
 
 
-def _finish(db: Session, job_id: int, result: dict | None, error: str | None) -> None:
+def _finish(db: Session, job_id: int, attempt: int, result: dict | None, error: str | None) -> None:
     job = db.get(Job, job_id)
+    if job.status != "running" or job.attempts != attempt:
+        # closed meanwhile (order cancelled, sample rejected), or re-queued as stale and run again
+        log.warning(
+            "job %s (attempt %s) ended but is %s: its outcome is discarded", job_id, attempt, job.status
+        )
+        return
     job.finished_at = utcnow()
     order = job.sample.order
+    orders.lock(db, order)  # serialised with file changes (uploads._changeable)
     if error is None:
         job.status, job.result_json, job.error = "done", json.dumps(result), None
-        orders.advance(db, None, order, "review", f"analysis job {job.id} done: {result['result']['result']}")
+        if order.status in orders.LAB_LOOP and covers(db, job):
+            orders.move(
+                db, None, order, "review", f"analysis job {job.id} done: {result['result']['result']}"
+            )
+        elif order.status in orders.LAB_LOOP:
+            orders.move(db, None, order, "sequencing", f"analysis job {job.id} done, but the files changed")
     else:
         job.status, job.error = "failed", error
     audit.record(db, None, "update", "job", job.id, order.patient_id, detail=job.status)
 
 
+def _heartbeat(factory: sessionmaker[Session], job_id: int, stop: threading.Event, every: float) -> None:
+    while not stop.wait(every):
+        try:
+            with unit_of_work(factory) as db:
+                db.execute(
+                    update(Job).where(Job.id == job_id, Job.status == "running").values(heartbeat_at=utcnow())
+                )
+        except Exception:  # a missed beat is retried; STALE_AFTER spans several beats
+            log.warning("heartbeat of job %s failed:\n%s", job_id, traceback.format_exc())
+
+
 def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir: Path) -> None:
     """Run one claimed job and store its result or its failure."""
     with unit_of_work(factory) as db:
-        paths, sample_id, evidence = _inputs(db, job_id)
+        paths, sample_id, evidence, attempt = _inputs(db, job_id)
     result, error = None, None
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(factory, job_id, stop, HEARTBEAT), daemon=True)
+    beat.start()
     try:
         result = runner(paths, sample_id, Path(workdir) / sample_id / f"job-{job_id}", evidence)
     except WhimscreenError as exc:
@@ -113,11 +205,16 @@ def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir
     except Exception as exc:  # an unexpected failure is still stored and shown, never lost
         log.error("job %s failed:\n%s", job_id, traceback.format_exc())
         error = f"internal error ({type(exc).__name__}: {exc})"
+    finally:
+        stop.set()
+        beat.join()
     with unit_of_work(factory) as db:
-        _finish(db, job_id, result, error)
+        _finish(db, job_id, attempt, result, error)
 
 
 def run_once(factory: sessionmaker[Session], runner: Runner, workdir: Path) -> int | None:
+    with unit_of_work(factory) as db:
+        requeue_stale(db)
     with unit_of_work(factory) as db:
         job_id = claim_next(db)
     if job_id is not None:

@@ -1,26 +1,35 @@
 """Orders: placement against the study capacity (past it: the waitlist, visibly), and the status track.
 
 Status track: ordered -> kit_sent -> received -> sequencing -> analysis -> review -> reported; an order
-past capacity is ``waitlisted`` until the coordinator raises the capacity or an enrolled order is cancelled;
-a rejected sample ends the order as ``rejected``.
+past capacity is ``waitlisted`` until the coordinator raises the capacity or an enrolled order is cancelled.
+Between sequencing, analysis and review the order moves both ways (files changed: needs analysis again; a
+re-run; a review re-opened).  A patient has at most one open order (a partial unique index).
+
+Ways back before sign-out: cancel (the physician or the coordinator, at any open stage; the place goes to
+the oldest waitlisted order) and reject the sample (the order ends ``rejected`` and a replacement order,
+keeping its place, asks for a new sample).  The physician is notified of each.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from whimscreen.program import audit, config, consent
 from whimscreen.program.eligibility import ELIGIBLE
-from whimscreen.program.errors import InvalidInput, InvalidState
+from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState
+from whimscreen.program.notifications import notify
 from whimscreen.program.patients import eligibility
-from whimscreen.program.storage.models import Order, OrderEvent, Patient, User, utcnow
+from whimscreen.program.storage.models import Order, OrderEvent, Patient, Sample, User, utcnow
 from whimscreen.program.users import require_role
 
 TRACK = ("ordered", "kit_sent", "received", "sequencing", "analysis", "review", "reported")
 STATUSES = ("waitlisted", *TRACK, "rejected", "cancelled")
-OPEN = ("waitlisted", *TRACK[:-1])
-NOT_ENROLLED = ("waitlisted", "cancelled")
+OPEN = ("waitlisted", *TRACK[:-1])  # also in storage.models.OPEN_ORDER (the partial unique index)
+LAB_LOOP = ("sequencing", "analysis", "review")  # moves both ways between these
+NOT_ENROLLED = ("waitlisted", "cancelled", "rejected")  # a rejected sample's place goes to its replacement
+ALREADY_OPEN = "this patient already has an open order"
 LABELS = {
     "waitlisted": "Waitlisted (study full)",
     "ordered": "Ordered",
@@ -52,7 +61,7 @@ def place(db: Session, actor: User, patient: Patient, justification: str | None 
             f"record the patient's consent (version {consent.CURRENT_VERSION}) before ordering"
         )
     if db.scalar(select(Order.id).where(Order.patient_id == patient.id, Order.status.in_(OPEN))):
-        raise InvalidState("this patient already has an open order")
+        raise InvalidState(ALREADY_OPEN)
     check = eligibility(db, patient)
     if check.decision != ELIGIBLE and not (justification or "").strip():
         raise InvalidInput(f"the patient is {check.decision} ({check.reason}): give a clinical justification")
@@ -66,13 +75,30 @@ def place(db: Session, actor: User, patient: Patient, justification: str | None 
         eligibility=check.decision,
         enrolled_at=None if full else utcnow(),
     )
-    db.add(order)
-    db.flush()
+    _insert(db, order)
     note = f"study full ({capacity})" if full else None
     if justification:
         note = f"{note + '; ' if note else ''}justification: {justification.strip()}"
     _event(db, order, order.status, actor, note)
     audit.record(db, actor, "create", "order", order.id, patient.id, detail=order.status)
+    return order
+
+
+def _insert(db: Session, order: Order) -> None:
+    """Insert a new open order; the partial unique index refuses a second one (a concurrent request)."""
+    try:
+        with db.begin_nested():
+            db.add(order)
+            db.flush()
+    except IntegrityError:
+        raise InvalidState(ALREADY_OPEN) from None
+
+
+def lock(db: Session, order: Order) -> Order:
+    """Take the order's row lock (PostgreSQL; SQLite's transaction already holds the database) and reload
+    it, after flushing pending changes so that none is lost."""
+    db.flush()
+    db.refresh(order, with_for_update=True)
     return order
 
 
@@ -93,21 +119,97 @@ def mark_kit_sent(db: Session, actor: User, order: Order) -> Order:
     return advance(db, actor, order, "kit_sent")
 
 
-def end(db: Session, actor: User, order: Order, status: str, note: str) -> Order:
-    """Cancel (physician, before the sample arrives) or reject (lab); frees a place for the waitlist."""
-    if status == "cancelled" and order.status not in ("waitlisted", "ordered", "kit_sent"):
-        raise InvalidState(f"order {order.id} is {order.status}: too late to cancel")
-    if status == "rejected" and order.status not in ("kit_sent", "ordered", "received"):
-        raise InvalidState(f"order {order.id} is {order.status}: no sample to reject")
-    order.status = status
-    _event(db, order, status, actor, note)
-    audit.record(db, actor, "update", "order", order.id, order.patient_id, detail=f"{status}: {note}")
-    promote_waitlist(db)
+def move(db: Session, actor: User | None, order: Order, to: str, note: str | None = None) -> Order:
+    """Move within the lab loop (sequencing <-> analysis <-> review) in either direction, or one step on."""
+    if order.status == to:
+        return order
+    if order.status in LAB_LOOP and to in LAB_LOOP:
+        order.status = to
+        _event(db, order, to, actor, note)
+        audit.record(db, actor, "update", "order", order.id, order.patient_id, detail=f"status {to}")
+        return order
+    return advance(db, actor, order, to, note)
+
+
+def cancel(db: Session, actor: User, order: Order, reason: str) -> Order:
+    """Cancel an open order (its physician or the coordinator), at any stage before sign-out."""
+    if actor.role == "physician":
+        if order.physician_id != actor.id:
+            raise Forbidden("only the ordering physician or the coordinator can cancel an order")
+    elif actor.role != "coordinator":
+        raise Forbidden(f"a {actor.role} may not cancel an order")
+    _close(db, actor, order, "cancelled", reason, f"order cancelled by {actor.name}")
+    if actor.id != order.physician_id:
+        notify(
+            db,
+            order.physician_id,
+            f"Order {order.id} was cancelled by the coordinator: {reason.strip()}",
+            order,
+        )
     return order
 
 
+def _close(
+    db: Session, actor: User, order: Order, status: str, reason: str, job_reason: str, promote: bool = True
+) -> None:
+    from whimscreen.program import jobs  # jobs imports orders
+
+    if not (reason or "").strip():
+        raise InvalidInput(f"give a reason ({status})")
+    # locks in the one order every enrolment change takes them: the capacity row, then the order row
+    config.capacity(db, lock=True)
+    lock(db, order)
+    if order.status not in OPEN:
+        raise InvalidState(f"order {order.id} is {order.status}: it can no longer be {status}")
+    sample = current_sample(db, order)
+    if sample is not None:
+        jobs.close_active(db, actor, sample, job_reason)
+    order.status = status
+    _event(db, order, status, actor, reason.strip())
+    audit.record(
+        db, actor, "update", "order", order.id, order.patient_id, detail=f"{status}: {reason.strip()}"
+    )
+    db.flush()
+    if promote:
+        promote_waitlist(db)
+
+
+def reject_sample(db: Session, actor: User, order: Order, reason: str) -> Order:
+    """The order of a rejected sample ends ``rejected``; a replacement order for the same patient, keeping
+    the consent and the place in the study, asks for a new sample.  Returns the replacement."""
+    accession = current_sample(db, order).accession
+    note = f"sample {accession} rejected: {reason.strip()}"
+    _close(db, actor, order, "rejected", note, "sample rejected", promote=False)  # the place stays taken
+    new = Order(
+        patient_id=order.patient_id,
+        physician_id=order.physician_id,
+        consent_id=order.consent_id,
+        status="ordered",
+        eligibility=order.eligibility,
+        enrolled_at=order.enrolled_at or utcnow(),
+        replaces_id=order.id,
+    )
+    _insert(db, new)
+    _event(
+        db, new, "ordered", actor, f"new sample requested: sample {accession} of order {order.id} rejected"
+    )
+    audit.record(db, actor, "create", "order", new.id, new.patient_id, detail=f"replaces order {order.id}")
+    notify(
+        db,
+        order.physician_id,
+        f"Sample {accession} (order {order.id}) was rejected: {reason.strip()}. Please send a new sample "
+        f"for order {new.id}.",
+        new,
+    )
+    return new
+
+
+def current_sample(db: Session, order: Order) -> Sample | None:
+    return db.scalar(select(Sample).where(Sample.order_id == order.id))
+
+
 def promote_waitlist(db: Session) -> list[Order]:
-    """Enrol waitlisted orders, oldest first, while places are free."""
+    """Enrol waitlisted orders, oldest first, while places are free; each physician is notified."""
     free = config.capacity(db, lock=True) - enrolled_count(db)
     if free <= 0:
         return []
@@ -118,6 +220,12 @@ def promote_waitlist(db: Session) -> list[Order]:
         order.status, order.enrolled_at = "ordered", utcnow()
         _event(db, order, "ordered", None, "enrolled from the waitlist")
         audit.record(db, None, "update", "order", order.id, order.patient_id, detail="enrolled from waitlist")
+        notify(
+            db,
+            order.physician_id,
+            f"Order {order.id} was enrolled from the waitlist: a place is free.",
+            order,
+        )
     return waiting
 
 
@@ -138,6 +246,21 @@ def worklist(db: Session, actor: User, statuses: tuple[str, ...] = OPEN) -> list
     orders = list(db.scalars(select(Order).where(Order.status.in_(statuses)).order_by(Order.id)))
     audit.record(db, actor, "list", "order", detail=f"lab worklist, {len(orders)} orders")
     return orders
+
+
+def open_for_coordinator(db: Session, actor: User) -> list[dict]:
+    """Open orders as the coordinator may see them (to cancel one): number, status, dates; no patient."""
+    require_role(actor, "coordinator")
+    found = db.scalars(select(Order).where(Order.status.in_(OPEN)).order_by(Order.id))
+    return [
+        {
+            "id": o.id,
+            "status": o.status,
+            "created_at": o.created_at.isoformat(),
+            "enrolled": o.enrolled_at is not None,
+        }
+        for o in found
+    ]
 
 
 def waitlist_position(db: Session, order: Order) -> int | None:

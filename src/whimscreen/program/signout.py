@@ -1,7 +1,9 @@
 """Sign-out: a lab director signs the reviewed result; the person who ran the analysis cannot sign it.
 
 Signing renders the PDF report (``whimscreen.reporting.pdf``) and stores it with its SHA-256; the order
-becomes ``reported``.
+becomes ``reported``.  Only a result of the sample's current files is signed: the latest job must be done
+and must have analysed exactly those files (by SHA-256, ``jobs.covers``).  A director may re-open a review
+(the order goes back to the lab, needing analysis) with a reason.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from whimscreen.program import audit, chromatograms, jobs, orders
 from whimscreen.program.classification_review import pending_review, reviewed_analysis
-from whimscreen.program.errors import Forbidden, InvalidState, NotFound
+from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from whimscreen.program.report_context import report_context
 from whimscreen.program.storage.models import Order, Sample, SignOut, User, utcnow
 from whimscreen.program.users import require_role
@@ -27,12 +29,18 @@ def sign(
     """Sign the order's reviewed result; ``workdir`` (the jobs' output folder) lets the report carry the
     chromatogram excerpts of a Sanger analysis."""
     require_role(actor, "director")
+    orders.lock(db, order)  # a concurrent file change waits, then finds it reported
     if order.status != "review":
         raise InvalidState(f"order {order.id} is {order.status}, not in review")
     sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
     job = jobs.latest(db, sample)
     if job is None or job.status != "done":
         raise InvalidState(f"order {order.id} has no finished analysis")
+    if not jobs.covers(db, job):
+        raise InvalidState(
+            f"order {order.id}: the latest analysis (job {job.id}) did not use the sample's current files; "
+            "run the analysis again before signing out"
+        )
     if job.requested_by == actor.id:
         raise Forbidden("the person who ran the analysis cannot sign it out: another director must sign")
     analysis = reviewed_analysis(db, job, workdir.parent if workdir is not None else None)
@@ -70,3 +78,14 @@ def report_for(db: Session, actor: User, order: Order) -> SignOut:
         raise NotFound(f"order {order.id} has no signed report yet")
     audit.record(db, actor, "download", "report", record.id, order.patient_id)
     return record
+
+
+def reopen(db: Session, actor: User, order: Order, reason: str) -> Order:
+    """Send an order in review back to the lab (needs analysis), with the reason."""
+    require_role(actor, "director")
+    if not (reason or "").strip():
+        raise InvalidInput("re-opening a review needs a reason")
+    if order.status != "review":
+        raise InvalidState(f"order {order.id} is {order.status}, not in review")
+    orders.move(db, actor, order, "sequencing", f"review re-opened by {actor.name}: {reason.strip()}")
+    return order

@@ -1,5 +1,10 @@
 """Sequencing file uploads: size-limited streaming to disk, kind checked by content (never by name).
 
+Before sign-out the lab may delete (or replace) a wrong file: the row is kept, marked deleted with who,
+when and why (the file stays on disk for the audit trail), and no longer counts as the sample's file.
+Adding or deleting a file once an analysis ran sends the order back to ``sequencing`` (needs analysis):
+sign-out requires an analysis of exactly the current files (``jobs.covers``).
+
 Accepted: ABIF chromatograms (.ab1), FASTQ (plain, gzip or BGZF), BAM, CRAM, VCF/BCF (plain or BGZF).
 The kind is decided by ``whimscreen.calling.pipeline.detect_kind`` — the same check the analysis applies.
 """
@@ -14,13 +19,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from whimscreen.calling.pipeline import detect_kind
 from whimscreen.errors import InputFileError
 from whimscreen.program import audit, orders
-from whimscreen.program.errors import InvalidState
-from whimscreen.program.storage.models import Sample, Upload, User
+from whimscreen.program.errors import InvalidInput, InvalidState
+from whimscreen.program.storage.models import Sample, Upload, User, utcnow
 from whimscreen.program.users import LAB, require_role
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
@@ -61,12 +66,12 @@ def store(
 ) -> Upload:
     """Validate and keep one file under ``root/ACCESSION/``; the order moves to ``sequencing``."""
     require_role(actor, *LAB)
-    if sample.rejected_reason or sample.order.status not in ("received", "sequencing", "analysis", "review"):
-        raise InvalidState(f"sample {sample.accession} ({sample.order.status}) does not accept files")
+    _changeable(sample)
     name = safe_name(filename)
     directory = Path(root) / sample.accession
     tmp, size, sha = _spool(stream, directory, max_bytes, name)
     try:
+        _changeable(sample, lock=True)  # again, holding the order row: a sign-out may have run meanwhile
         if size == 0:
             raise InputFileError(f"{name}: empty file")
         try:
@@ -90,11 +95,66 @@ def store(
         tmp.unlink(missing_ok=True)
         raise
     upload.path = str(final)
-    if sample.order.status == "received":
-        orders.advance(db, actor, sample.order, "sequencing", f"first file uploaded: {name}")
+    _files_changed(db, actor, sample, f"file uploaded: {name}")
     audit.record(db, actor, "create", "upload", upload.id, sample.order.patient_id, detail=f"{name} ({kind})")
     return upload
 
 
+def _changeable(sample: Sample, lock: bool = False) -> None:
+    """Refuse a file change once the order left the lab loop; ``lock`` takes the order's row lock first
+    (PostgreSQL), so a concurrent sign-out and a file change are serialised."""
+    if lock:
+        orders.lock(object_session(sample), sample.order)
+    if sample.rejected_reason or sample.order.status not in ("received", *orders.LAB_LOOP):
+        raise InvalidState(f"sample {sample.accession} ({sample.order.status}) does not accept file changes")
+
+
+def _files_changed(db: Session, actor: User, sample: Sample, note: str) -> None:
+    """The sample's files changed: the order needs (another) analysis."""
+    order = sample.order
+    if order.status == "received":
+        orders.advance(db, actor, order, "sequencing", note)
+    elif order.status != "sequencing":
+        orders.move(db, actor, order, "sequencing", f"{note}: needs analysis")
+
+
+def delete(db: Session, actor: User, upload: Upload, reason: str) -> Upload:
+    """Remove a wrong file before sign-out (refused while an analysis is queued or running)."""
+    from whimscreen.program import jobs  # jobs imports uploads
+
+    require_role(actor, *LAB)
+    if not (reason or "").strip():
+        raise InvalidInput("deleting a file needs a reason")
+    sample = db.get(Sample, upload.sample_id)
+    _changeable(sample, lock=True)
+    if upload.deleted_at is not None:
+        raise InvalidState(f"upload {upload.id} is already deleted")
+    if jobs.active(db, sample) is not None:
+        raise InvalidState(
+            f"an analysis of sample {sample.accession} is queued or running: wait for it to end"
+        )
+    upload.deleted_at, upload.deleted_by, upload.delete_reason = utcnow(), actor.id, reason.strip()
+    db.flush()
+    _files_changed(db, actor, sample, f"file {upload.id} deleted")
+    audit.record(db, actor, "delete", "upload", upload.id, sample.order.patient_id, detail=reason.strip())
+    return upload
+
+
+def replace(
+    db: Session,
+    actor: User,
+    upload: Upload,
+    filename: str,
+    stream: BinaryIO,
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Upload:
+    """Delete ``upload`` and store the new file in its place, in one transaction."""
+    delete(db, actor, upload, "replaced by a new file")
+    return store(db, actor, db.get(Sample, upload.sample_id), filename, stream, root, max_bytes)
+
+
 def for_sample(db: Session, sample: Sample) -> list[Upload]:
-    return list(db.scalars(select(Upload).where(Upload.sample_id == sample.id).order_by(Upload.id)))
+    """The sample's current (not deleted) files."""
+    q = select(Upload).where(Upload.sample_id == sample.id, Upload.deleted_at.is_(None)).order_by(Upload.id)
+    return list(db.scalars(q))

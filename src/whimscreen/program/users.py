@@ -129,6 +129,8 @@ def authenticate(db: Session, email: str, password: str, address: str) -> User |
     email = email.strip().lower()
     check_throttle(db, email, address)
     user = db.scalar(select(User).where(User.email == email))
+    # end the read transaction before the deliberately slow hash: on SQLite it holds the database's lock
+    db.commit()
     if user is None:
         verify_password(_dummy_hash(), password)  # same time whether or not the account exists
     if user is None or not verify_password(user.password_hash, password):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from whimscreen.errors import ConfigError
 from whimscreen.program import jobs
-from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
+from whimscreen.program.storage.db import make_engine, session_factory
 from whimscreen.program.storage.migrate import upgrade
 from whimscreen.program.uploads import DEFAULT_MAX_BYTES
 from whimscreen.web.errors import install_error_handlers
-from whimscreen.web.limits import BodySizeLimit
+from whimscreen.web.limits import BodySizeLimit, RequestSlots
 from whimscreen.web.security import load_secret
 
 
@@ -27,14 +30,39 @@ class AppConfig:
     start_worker: bool = True
     migrate: bool = True
     runner: jobs.Runner | None = None  # the analysis; default: program.analysis_runner
+    # concurrency (docs/architecture.md): requests hold at most one connection each and at most
+    # db_pool_size requests hold one; threads > db_pool_size so a request holding one always gets a thread
+    db_pool_size: int = 20
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 10.0
+    threads: int = 40
     extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.db_pool_size < 1 or self.db_max_overflow < 1:
+            raise ConfigError(
+                "db_pool_size and db_max_overflow must be at least 1 (the job worker needs one)"
+            )
+        if self.threads <= self.db_pool_size:
+            raise ConfigError(
+                f"threads ({self.threads}) must exceed db_pool_size ({self.db_pool_size}): a request holding "
+                "a connection must always find a thread to finish on"
+            )
 
 
 def config_from_settings() -> AppConfig:
     from whimscreen.settings import get_settings
 
     s = get_settings()
-    return AppConfig(home=s.home, database_url=s.resolved_database_url(), secret_key=s.secret_key)
+    return AppConfig(
+        home=s.home,
+        database_url=s.resolved_database_url(),
+        secret_key=s.secret_key,
+        db_pool_size=s.db_pool_size,
+        db_max_overflow=s.db_max_overflow,
+        db_pool_timeout=s.db_pool_timeout,
+        threads=s.threads,
+    )
 
 
 def _default_runner(home: Path) -> jobs.Runner:
@@ -48,10 +76,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        anyio.to_thread.current_default_thread_limiter().total_tokens = cfg.threads
         if cfg.migrate:
-            upgrade(cfg.database_url)
-        with unit_of_work(app.state.sessions) as db:
-            jobs.requeue_interrupted(db)
+            await anyio.to_thread.run_sync(upgrade, cfg.database_url)
         worker = None
         if cfg.start_worker:
             worker = jobs.Worker(app.state.sessions, app.state.runner, cfg.home / "analyses")
@@ -69,8 +96,13 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
     )
     app.state.config = cfg
     app.state.home = Path(cfg.home)
-    app.state.engine = make_engine(cfg.database_url)
+    app.state.engine = make_engine(
+        cfg.database_url, cfg.db_pool_size, cfg.db_max_overflow, cfg.db_pool_timeout
+    )
     app.state.sessions = session_factory(app.state.engine)
+    app.state.db_slots = RequestSlots(cfg.db_pool_size, cfg.db_pool_timeout)
+    # password hashing is CPU-bound (argon2id, 64 MiB each): as many at once as there are CPUs
+    app.state.password_slots = RequestSlots(os.cpu_count() or 2, 30)
     app.state.secret = load_secret(cfg.secret_key, cfg.home)
     app.state.runner = cfg.runner or _default_runner(cfg.home)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_upload_bytes + 1024 * 1024)
@@ -81,9 +113,19 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
 
 
 def _include_routes(app: FastAPI) -> None:
-    from whimscreen.web.routes import admin, auth, coordinator, health, lab, orders, patients, review
+    from whimscreen.web.routes import (
+        admin,
+        auth,
+        coordinator,
+        health,
+        lab,
+        notifications,
+        orders,
+        patients,
+        review,
+    )
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator):
+    for module in (health, auth, admin, patients, orders, lab, review, coordinator, notifications):
         app.include_router(module.api)
         app.include_router(module.pages)
 

@@ -1,12 +1,15 @@
 """Dependencies: the request's unit of work, the current user, role checks and object-level scope.
 
+Every dependency and endpoint that touches the database is a plain ``def`` (FastAPI runs it in the thread
+pool); only ``db_slot`` and the CSRF body read are ``async`` and they do no database work.
+
 Deny by default: every route that is not public declares ``role(...)`` or an object scope, and the
 authorization matrix test (tests/web/test_authorization.py) fails for any route without an expectation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
 
 from fastapi import Depends, Request
@@ -15,12 +18,34 @@ from sqlalchemy.orm import Session
 from whimscreen.program import access
 from whimscreen.program.errors import Forbidden, NotAuthenticated
 from whimscreen.program.storage.db import unit_of_work
-from whimscreen.program.storage.models import Job, Order, Patient, Sample, User
+from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
 from whimscreen.program.users import LAB
-from whimscreen.web.security import check_csrf, session_of
+from whimscreen.web.security import check_csrf, session_of, submitted_csrf
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def db_slot(request: Request) -> AsyncIterator[None]:
+    """Wait (on the event loop) for one of the process's database slots; released after the commit."""
+    sem = await request.app.state.db_slots.acquire()
+    try:
+        yield
+    finally:
+        sem.release()
+
+
+async def password_slot(request: Request) -> AsyncIterator[None]:
+    """Routes that hash a password wait here first, before taking a database slot: the hashes run at most
+    one per CPU, so a burst of logins neither holds every database slot nor every thread."""
+    sem = await request.app.state.password_slots.acquire()
+    try:
+        yield
+    finally:
+        sem.release()
+
+
+PASSWORD_SLOT = Depends(password_slot, scope="function")
+
+
+def get_db(request: Request, _slot: None = Depends(db_slot, scope="function")) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error."""
     with unit_of_work(request.app.state.sessions) as db:
         yield db
@@ -29,14 +54,14 @@ def get_db(request: Request) -> Iterator[Session]:
 DB = Depends(get_db, scope="function")  # commit before the response is sent
 
 
-async def current_user(request: Request, db: Session = DB) -> User:
+def current_user(request: Request, db: Session = DB, csrf: str | None = Depends(submitted_csrf)) -> User:
     record = session_of(db, request)
     if record is None:
         raise NotAuthenticated("log in first")
     user = db.get(User, record.user_id)
     if user is None or user.status != "active":
         raise NotAuthenticated("this account is not active")
-    await check_csrf(request, record.csrf_token)
+    check_csrf(request, csrf, record.csrf_token)
     request.state.user, request.state.csrf = user, record.csrf_token
     # a detached snapshot for templates: error pages render after the transaction rolled back
     request.state.viewer = SimpleNamespace(id=user.id, name=user.name, role=user.role)
@@ -62,6 +87,7 @@ coordinator = role("coordinator")
 admin = role("admin")
 physician_or_lab = role("physician", *LAB)
 anyone = role("physician", *LAB, "coordinator", "admin")
+physician_or_coordinator = role("physician", "coordinator")
 
 
 def patient_scope(patient_id: int, db: Session = DB, user: User = Depends(physician)) -> Patient:
@@ -82,3 +108,11 @@ def sample_scope(sample_id: int, db: Session = DB, user: User = Depends(lab)) ->
 
 def job_scope(job_id: int, db: Session = DB, user: User = Depends(lab)) -> Job:
     return access.job_for(db, user, job_id)
+
+
+def cancel_scope(order_id: int, db: Session = DB, user: User = Depends(physician_or_coordinator)) -> Order:
+    return access.order_to_cancel(db, user, order_id)
+
+
+def upload_scope(upload_id: int, db: Session = DB, user: User = Depends(lab)) -> Upload:
+    return access.upload_for(db, user, upload_id)

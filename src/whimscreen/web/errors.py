@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from whimscreen.errors import InputFileError, ProgramError, WhimscreenError
 from whimscreen.program.errors import (
+    Busy,
     Forbidden,
     InvalidInput,
     InvalidState,
@@ -25,6 +27,7 @@ STATUS = (
     (InvalidState, 409),
     (Throttled, 429),
     (InvalidInput, 422),
+    (Busy, 503),
     (InputFileError, 422),
     (ProgramError, 400),
     (WhimscreenError, 400),
@@ -36,6 +39,17 @@ def status_for(exc: WhimscreenError) -> int:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(sqlalchemy.exc.IntegrityError)
+    async def _conflict(request: Request, exc: sqlalchemy.exc.IntegrityError):
+        # a database constraint refused a concurrent duplicate the services did not name (they name theirs)
+        return await _handle(
+            request, InvalidState("this conflicts with a change made at the same time: reload")
+        )
+
+    @app.exception_handler(sqlalchemy.exc.TimeoutError)
+    async def _pool_timeout(request: Request, exc: sqlalchemy.exc.TimeoutError):
+        return await _handle(request, Busy("the server is busy (no database connection in time): retry"))
+
     @app.exception_handler(WhimscreenError)
     async def _handle(request: Request, exc: WhimscreenError):
         code = status_for(exc)

@@ -99,15 +99,22 @@ def end_session(db: Session, request: Request, response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-async def check_csrf(request: Request, expected: str) -> None:
+async def submitted_csrf(request: Request) -> str | None:
+    """The CSRF token an unsafe request carries (header, else form field); async only to read the form."""
     if request.method not in UNSAFE:
-        return
+        return None
     given = request.headers.get(CSRF_HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         given = (await request.form()).get("csrf_token")
-    if not given or not hmac.compare_digest(str(given), expected):
+    return None if given is None else str(given)
+
+
+def check_csrf(request: Request, given: str | None, expected: str) -> None:
+    if request.method not in UNSAFE:
+        return
+    if not given or not hmac.compare_digest(given, expected):
         raise Forbidden("missing or wrong CSRF token")
 
 
@@ -124,10 +131,12 @@ def pre_token(request: Request, response: Response) -> str:
         return token
 
 
-async def check_pre_csrf(request: Request) -> None:
+async def pre_csrf(request: Request) -> str:
+    """Dependency of the login and registration forms: the double-submit token, checked (no database)."""
     ser = URLSafeSerializer(request.app.state.secret, salt="pre")
     try:
         expected = ser.loads(request.cookies.get(PRE_COOKIE, ""))
     except BadSignature:
         raise Forbidden("missing CSRF cookie: reload the form") from None
-    await check_csrf(request, expected)
+    check_csrf(request, await submitted_csrf(request), expected)
+    return expected

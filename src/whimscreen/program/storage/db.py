@@ -1,4 +1,11 @@
-"""Engine and session factory for the settings' database URL (SQLite file by default, PostgreSQL by URL)."""
+"""Engine and session factory for the settings' database URL (SQLite file by default, PostgreSQL by URL).
+
+The engine's connection pool is sized by the caller (the web app: see ``docs/architecture.md``,
+"Concurrency").  On SQLite every transaction starts with ``BEGIN IMMEDIATE``: nearly every request writes
+(the audit log records views), and a deferred transaction that reads, then tries to write after another
+writer committed fails at once with "database is locked" instead of waiting; taking the write lock at the
+start makes SQLite transactions queue (busy timeout) and serialise, across processes too.
+"""
 
 from __future__ import annotations
 
@@ -18,19 +25,28 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10, pool_timeout: float = 30) -> Engine:
     url = normalize_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        else:
+            pool = {}  # an in-memory database lives in one connection
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def _sqlite_begin_immediate(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # the driver emits no BEGIN of its own: _sqlite_begin_immediate does
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")

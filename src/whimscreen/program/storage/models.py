@@ -10,10 +10,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +23,17 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+#: order statuses that hold the patient's one open order (orders.OPEN); a partial unique index enforces it
+OPEN_ORDER = "status IN ('waitlisted', 'ordered', 'kit_sent', 'received', 'sequencing', 'analysis', 'review')"
+#: job statuses of the sample's one active job (jobs.ACTIVE)
+ACTIVE_JOB = "status IN ('queued', 'running')"
+
+
+def _partial_unique(name: str, column: str, where: str) -> Index:
+    """A unique index over the rows matching ``where`` (PostgreSQL and SQLite both have partial indexes)."""
+    return Index(name, column, unique=True, postgresql_where=text(where), sqlite_where=text(where))
 
 
 class UtcDateTime(TypeDecorator):
@@ -136,6 +149,7 @@ class Consent(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    __table_args__ = (_partial_unique("uq_orders_one_open_per_patient", "patient_id", OPEN_ORDER),)
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     physician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -150,6 +164,7 @@ class Order(Base):
     # informative meioses, entered by the physician or the director (orders.set_case_evidence)
     de_novo: Mapped[str | None] = mapped_column(String(10))  # confirmed | assumed | None
     segregation_meioses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # the order of a rejected sample
     patient: Mapped[Patient] = relationship()
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
 
@@ -187,10 +202,14 @@ class Upload(Base):
     path: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # removed by the lab (kept for audit)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    delete_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Job(Base):
     __tablename__ = "jobs"
+    __table_args__ = (_partial_unique("uq_jobs_one_active_per_sample", "sample_id", ACTIVE_JOB),)
     id: Mapped[int] = mapped_column(primary_key=True)
     sample_id: Mapped[int] = mapped_column(ForeignKey("samples.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)  # queued | running | done | failed
@@ -199,6 +218,8 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # touched while the analysis runs
+    inputs: Mapped[str | None] = mapped_column(Text)  # JSON [{"upload_id", "sha256"}] of the files analysed
     error: Mapped[str | None] = mapped_column(Text)
     result_json: Mapped[str | None] = mapped_column(Text)
     sample: Mapped[Sample] = relationship()
@@ -230,6 +251,18 @@ class ClassificationDecision(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Notification(Base):
+    """A message to one user shown in the portal (waitlist enrolment, cancelled order, rejected sample)."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditEntry(Base):

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from whimscreen.program import users
 from whimscreen.program.errors import NotAuthenticated
 from whimscreen.program.storage.models import User
-from whimscreen.web.deps import DB, anyone
+from whimscreen.web.deps import DB, PASSWORD_SLOT, anyone
 from whimscreen.web.schemas import user_public
-from whimscreen.web.security import check_pre_csrf, end_session, pre_token, start_session
+from whimscreen.web.security import end_session, pre_csrf, pre_token, start_session
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -50,7 +50,7 @@ def _login(db: Session, request: Request, response: Response, email: str, passwo
 
 
 @api.post("/register", status_code=201)
-def register(body: Registration, db: Session = DB):
+def register(body: Registration, _hash: None = PASSWORD_SLOT, db: Session = DB):
     user = users.register_physician(
         db, body.email, body.name, body.password, body.license_id, body.institution
     )
@@ -58,7 +58,9 @@ def register(body: Registration, db: Session = DB):
 
 
 @api.post("/login")
-def login(body: Credentials, request: Request, response: Response, db: Session = DB):
+def login(
+    body: Credentials, request: Request, response: Response, _hash: None = PASSWORD_SLOT, db: Session = DB
+):
     user = _login(db, request, response, body.email, body.password)
     return {"user": user_public(user), "csrf_token": request.state.csrf}
 
@@ -100,10 +102,15 @@ def login_page(request: Request, next: str | None = None):
 
 
 @pages.post("/login")
-async def login_form(
-    request: Request, email: str = Form(), password: str = Form(), next: str = Form(""), db: Session = DB
+def login_form(
+    request: Request,
+    email: str = Form(),
+    password: str = Form(),
+    next: str = Form(""),
+    token: str = Depends(pre_csrf),
+    _hash: None = PASSWORD_SLOT,
+    db: Session = DB,
 ):
-    await check_pre_csrf(request)
     response = RedirectResponse("/", status_code=303)
     try:
         user = _login(db, request, response, email, password)
@@ -111,15 +118,11 @@ async def login_form(
         return render(
             request,
             "auth/login.html",
-            {"pre_csrf": await _pre(request), "error": str(exc), "next": next},
+            {"pre_csrf": token, "error": str(exc), "next": next},
             status_code=401,
         )
     response.headers["location"] = _safe_next(next, user)
     return response
-
-
-async def _pre(request: Request) -> str:
-    return (await request.form()).get("csrf_token")
 
 
 @pages.get("/register")
@@ -132,16 +135,17 @@ def register_page(request: Request):
 
 
 @pages.post("/register")
-async def register_form(
+def register_form(
     request: Request,
     email: str = Form(),
     name: str = Form(),
     password: str = Form(),
     license_id: str = Form(),
     institution: str = Form(),
+    _token: str = Depends(pre_csrf),
+    _hash: None = PASSWORD_SLOT,
     db: Session = DB,
 ):
-    await check_pre_csrf(request)
     users.register_physician(db, email, name, password, license_id, institution)
     return render(request, "auth/registered.html", {"email": email}, status_code=201)
 

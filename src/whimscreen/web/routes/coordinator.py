@@ -29,6 +29,12 @@ def set_capacity(body: CapacityUpdate, db: Session = DB, user: User = Depends(co
     return {"capacity": body.capacity, "enrolled_from_waitlist": len(promoted)}
 
 
+@api.get("/orders")
+def open_orders(db: Session = DB, user: User = Depends(coordinator)):
+    """Open orders without patient data (number, status, dates), for cancelling one."""
+    return orders.open_for_coordinator(db, user)
+
+
 @api.get("/criteria")
 def get_criteria(db: Session = DB, user: User = Depends(coordinator)):
     return asdict(config.criteria(db))
@@ -44,7 +50,11 @@ def coordinator_page(request: Request, db: Session = DB, user: User = Depends(co
     return render(
         request,
         "coordinator/summary.html",
-        {"s": aggregates.summary(db, user), "criteria": asdict(config.criteria(db))},
+        {
+            "s": aggregates.summary(db, user),
+            "criteria": asdict(config.criteria(db)),
+            "open_orders": orders.open_for_coordinator(db, user),
+        },
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import accession, chromatograms, classification_review, jobs, orders, uploads
-from whimscreen.program.storage.models import Job, Sample, User
-from whimscreen.web.deps import DB, job_scope, lab, sample_scope
+from whimscreen.program.errors import InvalidState
+from whimscreen.program.storage.models import Job, Sample, Upload, User
+from whimscreen.web.deps import DB, job_scope, lab, sample_scope, upload_scope
 from whimscreen.web.schemas import Rejection, job_public, order_public, sample_public, upload_public
 from whimscreen.web.templating import render
 
@@ -29,6 +30,9 @@ def _review(db: Session, s: Sample, home) -> dict:
         "jobs": [job_public(j) for j in all_jobs],
         "analysis": classification_review.reviewed_analysis(db, done, home) if done else None,
         "analysis_job_id": done.id if done else None,
+        # the shown analysis used exactly the current files (sign-out requires it of the latest job)
+        "analysis_current": done is not None and jobs.covers(db, done),
+        "active_job": any(j.status in jobs.ACTIVE for j in all_jobs),
     }
 
 
@@ -41,7 +45,10 @@ def _store(db: Session, request: Request, user: User, s: Sample, file: UploadFil
 
 @api.post("/samples/{sample_id}/reject")
 def reject(body: Rejection, db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
-    return sample_public(accession.reject(db, user, s, body.reason))
+    """Reject the sample (reason) at any stage before sign-out; answers the replacement order that asks
+    for a new sample."""
+    new = accession.reject(db, user, s, body.reason)
+    return {"sample": sample_public(s), "replacement_order": order_public(new)}
 
 
 @api.post("/samples/{sample_id}/uploads", status_code=201)
@@ -56,8 +63,44 @@ def upload(
 
 
 @api.post("/samples/{sample_id}/jobs", status_code=202)
-def run(db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
-    return job_public(jobs.enqueue(db, user, s))
+def run(response: Response, db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
+    """Start the analysis (202); while one is queued or running, that job is answered (200)."""
+    job, created = jobs.enqueue(db, user, s)
+    if not created:
+        response.status_code = 200
+    return job_public(job)
+
+
+@api.post("/jobs/{job_id}/retry", status_code=202)
+def retry(response: Response, db: Session = DB, user: User = Depends(lab), j: Job = Depends(job_scope)):
+    """Run a failed job's sample again (a new job)."""
+    if j.status != "failed":
+        raise InvalidState(f"job {j.id} is {j.status}: only a failed job is retried")
+    job, created = jobs.enqueue(db, user, j.sample)
+    if not created:
+        response.status_code = 200
+    return job_public(job)
+
+
+@api.post("/uploads/{upload_id}/delete")
+def delete_upload(
+    body: Rejection, db: Session = DB, user: User = Depends(lab), u: Upload = Depends(upload_scope)
+):
+    """Delete a wrong file before sign-out (kept for the audit trail, no longer the sample's)."""
+    return upload_public(uploads.delete(db, user, u, body.reason))
+
+
+@api.post("/uploads/{upload_id}/replace", status_code=201)
+def replace_upload(
+    file: UploadFile,
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(lab),
+    u: Upload = Depends(upload_scope),
+):
+    """Replace a wrong file by another (one transaction)."""
+    root, limit = request.app.state.home / "uploads", request.app.state.config.max_upload_bytes
+    return upload_public(uploads.replace(db, user, u, file.filename or "upload", file.file, root, limit))
 
 
 @api.get("/samples/{sample_id}/review")
@@ -106,7 +149,7 @@ def upload_form(
 
 @pages.post("/samples/{sample_id}/jobs")
 def run_form(db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
-    jobs.enqueue(db, user, s)
+    jobs.enqueue(db, user, s)  # idempotent: a double click answers the same job
     return RedirectResponse(f"/lab/samples/{s.id}", status_code=303)
 
 
@@ -114,5 +157,13 @@ def run_form(db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sa
 def reject_form(
     reason: str = Form(), db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)
 ):
-    accession.reject(db, user, s, reason)
-    return RedirectResponse(f"/lab/samples/{s.id}", status_code=303)
+    new = accession.reject(db, user, s, reason)
+    return RedirectResponse(f"/orders/{new.id}", status_code=303)
+
+
+@pages.post("/uploads/{upload_id}/delete")
+def delete_upload_form(
+    reason: str = Form(), db: Session = DB, user: User = Depends(lab), u: Upload = Depends(upload_scope)
+):
+    uploads.delete(db, user, u, reason)
+    return RedirectResponse(f"/lab/samples/{u.sample_id}", status_code=303)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import accession, jobs, orders, signout
 from whimscreen.program.storage.models import Order, Sample, User
-from whimscreen.web.deps import DB, director, lab, lab_order_scope, order_scope, physician, physician_or_lab
+from whimscreen.web.deps import (
+    DB,
+    cancel_scope,
+    director,
+    lab,
+    lab_order_scope,
+    order_scope,
+    physician_or_coordinator,
+    physician_or_lab,
+)
 from whimscreen.web.schemas import AccessionCreate, Rejection, SignOutCreate, order_public, sample_public
 from whimscreen.web.templating import render
 
@@ -18,7 +26,7 @@ pages = APIRouter(prefix="/orders", include_in_schema=False)
 
 
 def _sample(db: Session, order: Order) -> Sample | None:
-    return db.scalar(select(Sample).where(Sample.order_id == order.id))
+    return orders.current_sample(db, order)
 
 
 def _detail(db: Session, o: Order, user: User) -> dict:
@@ -55,9 +63,21 @@ def get_order(request: Request, db: Session = DB, o: Order = Depends(order_scope
 
 @api.post("/{order_id}/cancel")
 def cancel(
-    body: Rejection, db: Session = DB, user: User = Depends(physician), o: Order = Depends(order_scope)
+    body: Rejection,
+    db: Session = DB,
+    user: User = Depends(physician_or_coordinator),
+    o: Order = Depends(cancel_scope),
 ):
-    return order_public(orders.end(db, user, o, "cancelled", body.reason))
+    """Cancel an open order at any stage before sign-out (its physician or the coordinator)."""
+    return order_public(orders.cancel(db, user, o, body.reason))
+
+
+@api.post("/{order_id}/reopen")
+def reopen(
+    body: Rejection, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
+):
+    """Send an order in review back to the lab (needs analysis), with the reason."""
+    return order_public(signout.reopen(db, user, o, body.reason))
 
 
 @api.post("/{order_id}/kit-sent")
@@ -119,9 +139,25 @@ def report_download(request: Request, db: Session = DB, o: Order = Depends(order
 
 @pages.post("/{order_id}/cancel")
 def cancel_form(
-    reason: str = Form(), db: Session = DB, user: User = Depends(physician), o: Order = Depends(order_scope)
+    reason: str = Form(),
+    db: Session = DB,
+    user: User = Depends(physician_or_coordinator),
+    o: Order = Depends(cancel_scope),
 ):
-    orders.end(db, user, o, "cancelled", reason)
+    orders.cancel(db, user, o, reason)
+    return RedirectResponse(
+        "/coordinator" if user.role == "coordinator" else f"/orders/{o.id}", status_code=303
+    )
+
+
+@pages.post("/{order_id}/reopen")
+def reopen_form(
+    reason: str = Form(),
+    db: Session = DB,
+    user: User = Depends(director),
+    o: Order = Depends(lab_order_scope),
+):
+    signout.reopen(db, user, o, reason)
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
 
 

@@ -28,6 +28,9 @@ def run_migrations_online() -> None:
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # several server processes start together: one migrates, the others wait, then find it done
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
             context.run_migrations()
     engine.dispose()
 

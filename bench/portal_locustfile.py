@@ -1,0 +1,200 @@
+"""Locust users of the demo portal, one class per role, doing the role's real work (see portal_load.py).
+
+Every request's method, name, time and status go to the JSON-lines file named by PORTAL_LOAD_LOG, so the
+driver computes percentiles over reads and writes itself.  Demo accounts only (bench against a demo study).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+from whimscreen.program.consent import CURRENT_VERSION
+
+PASSWORDS = {
+    "physician@demo.whimscreen": "demo-physician-2026",
+    "tech@demo.whimscreen": "demo-tech-2026",
+    "director@demo.whimscreen": "demo-director-2026",
+    "director2@demo.whimscreen": "demo-director2-2026",
+    "coordinator@demo.whimscreen": "demo-coordinator-2026",
+}
+DEMO_DATA = Path(os.environ.get("PORTAL_LOAD_DATA", "."))
+_log = open(os.environ.get("PORTAL_LOAD_LOG", os.devnull), "a")  # noqa: SIM115 (closed at exit)
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, response=None, exception=None, **_):
+    status = getattr(response, "status_code", 0) if response is not None else 0
+    row = {
+        "m": request_type,
+        "n": name,
+        "ms": response_time,
+        "s": status,
+        "x": bool(exception),
+        "t": time.time(),
+    }
+    _log.write(json.dumps(row) + "\n")
+
+
+@events.quitting.add_listener
+def _close(**_):
+    _log.flush()
+
+
+class Portal(HttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+    email = ""
+
+    def on_start(self):
+        r = self.client.post("/api/auth/login", json={"email": self.email, "password": PASSWORDS[self.email]})
+        self.client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+
+    def orders(self, *statuses):
+        r = self.client.get("/api/orders", name="/api/orders")
+        return [o for o in r.json() if o["status"] in statuses] if r.ok else []
+
+
+class Physician(Portal):
+    weight = 4
+    email = "physician@demo.whimscreen"
+
+    @task(5)
+    def patient_list_and_page(self):
+        self.client.get("/patients", name="/patients")
+        patients = self.client.get("/api/patients", name="/api/patients").json()
+        if patients:
+            self.client.get(f"/patients/{random.choice(patients)['id']}", name="/patients/{id}")
+
+    @task(3)
+    def order_status(self):
+        found = self.orders(
+            "waitlisted", "ordered", "kit_sent", "received", "sequencing", "analysis", "review", "reported"
+        )
+        if found:
+            self.client.get(f"/orders/{random.choice(found)['id']}", name="/orders/{id}")
+        self.client.get("/notifications", name="/notifications")
+
+    @task(1)
+    def new_patient_and_order(self):
+        today = date.today()
+        born = today - timedelta(days=random.randint(2000, 20000))
+        p = self.client.post(
+            "/api/patients",
+            json={
+                "name": f"Load Patient {random.randint(0, 10**9)}",
+                "birth_date": born.isoformat(),
+                "sex": "female",
+            },
+            name="/api/patients [create]",
+        ).json()
+        for days, anc in ((200, 400), (20, 350)):
+            self.client.post(
+                f"/api/patients/{p['id']}/counts",
+                json={"taken_on": (today - timedelta(days=days)).isoformat(), "anc": anc, "alc": 700},
+                name="/api/patients/{id}/counts",
+            )
+        self.client.put(
+            f"/api/patients/{p['id']}/clinical",
+            json={"recurrent_infections": True, "warts": True},
+            name="/api/patients/{id}/clinical",
+        )
+        self.client.post(
+            f"/api/patients/{p['id']}/consent",
+            json={
+                "given_by": "Load Guardian",
+                "relationship": "parent",
+                "consented_on": today.isoformat(),
+                "version": CURRENT_VERSION,
+            },
+            name="/api/patients/{id}/consent",
+        )
+        with self.client.post(
+            f"/api/patients/{p['id']}/orders", json={}, name="/api/patients/{id}/orders", catch_response=True
+        ) as r:
+            if r.status_code in (201, 409):  # 409: consent version or an open order: a clear refusal
+                r.success()
+
+
+class Technologist(Portal):
+    weight = 2
+    email = "tech@demo.whimscreen"
+
+    @task(10)
+    def worklist(self):
+        self.client.get("/lab", name="/lab")
+
+    @task(5)
+    def sample_page(self):
+        found = self.orders("received", "sequencing", "analysis", "review", "reported")
+        if found:
+            o = self.client.get(f"/api/orders/{random.choice(found)['id']}", name="/api/orders/{id}").json()
+            if o.get("sample"):
+                self.client.get(f"/lab/samples/{o['sample']['id']}", name="/lab/samples/{id}")
+
+    @task(1)
+    def accession_upload_and_run(self):
+        if self.orders("analysis"):  # the lab's pace: the next sample once the running analysis ended
+            return
+        found = self.orders("ordered", "kit_sent")
+        if not found:
+            return
+        order = random.choice(found)
+        with self.client.post(
+            f"/api/orders/{order['id']}/accession",
+            json={"specimen_type": "peripheral blood (EDTA)"},
+            name="/api/orders/{id}/accession",
+            catch_response=True,
+        ) as r:
+            if r.status_code == 409:  # another technologist took it
+                r.success()
+                return
+        sample = r.json()
+        vcf = random.choice(sorted(DEMO_DATA.glob("*.vcf")))
+        with open(vcf, "rb") as fh:
+            self.client.post(
+                f"/api/samples/{sample['id']}/uploads",
+                files={"file": (vcf.name, fh)},
+                name="/api/samples/{id}/uploads",
+            )
+        self.client.post(f"/api/samples/{sample['id']}/jobs", name="/api/samples/{id}/jobs")
+
+
+class Director(Portal):
+    weight = 1
+    email = "director2@demo.whimscreen"
+
+    @task(4)
+    def worklist(self):
+        self.client.get("/lab", name="/lab")
+
+    @task(1)
+    def sign_out(self):
+        found = self.orders("review")
+        if not found:
+            return
+        order = random.choice(found)
+        with self.client.post(
+            f"/api/orders/{order['id']}/signout",
+            json={"comment": "load test"},
+            name="/api/orders/{id}/signout",
+            catch_response=True,
+        ) as r:
+            if r.status_code in (403, 409):  # ran it himself, or another director signed first
+                r.success()
+
+
+class Coordinator(Portal):
+    weight = 1
+    email = "coordinator@demo.whimscreen"
+
+    @task
+    def study(self):
+        self.client.get("/coordinator", name="/coordinator")
+        self.client.get("/api/coordinator/summary", name="/api/coordinator/summary")
