@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from whimscreen.calling.pipeline import analyze_paths
-from whimscreen.cli.common import active_locus
+from whimscreen.cli.common import active_locus, report_warnings
 from whimscreen.cli.interpret import DeNovoOption, NoKbOption, PhenotypeOption, evidence, knowledge_base
 from whimscreen.interpretation.result import interpret_analysis
 
@@ -39,12 +39,19 @@ def analyze(
     reference: Path = typer.Option(
         None, "--reference", help="AB1 only: single-sequence FASTA to analyse against instead of CXCR4."
     ),
+    images: bool = typer.Option(
+        False,
+        "--images/--no-images",
+        help="AB1 only: also draw each variant's chromatogram excerpt (ID.<n>.png/.svg; slower).",
+    ),
     phenotype: list[str] = PhenotypeOption,
     de_novo: str = DeNovoOption,
     no_kb: bool = NoKbOption,
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
-    from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when analysing
+    render = None
+    if images:
+        from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when drawing
 
     locus = active_locus()
     kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo)
@@ -55,7 +62,7 @@ def analyze(
         TextColumn("{task.completed} reads"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, transient=True) as bar:
+    with report_warnings(), Progress(*columns, transient=True) as bar:
         task = bar.add_task(f"analysing {sample}", total=None)
         analysis = analyze_paths(
             inputs,
