@@ -74,8 +74,10 @@ fully assessable, so a wild-type sample can be reported Negative.
 Mosaic 5%: ~660x gives ~33 alternate reads on average; a miss is a draw below the 3% floor (binomial tail
 ~1%), which matches the ~1-3% misses.
 whimscreen runs as the CLI in a fresh process (interpretation and the JSON included); its peak RSS is that
-process's (Python with hgvs and numpy, and the reads kept for the indel haplotype comparison); the peer's
-is the largest of its concurrently running stages.
+process's (Python with hgvs and numpy; reads kept for the indel haplotype comparison: at most 1,500 starting
+in each 100-bp window, a fixed-rank sample beyond, so memory does not grow with the reads: 100k, 400k and
+1M pairs in docs/validation-memory.md); the peer's is the largest of its concurrently running stages.
+The machine is shared: wall times move with its load, the ratio of the two pipelines run back to back less.
 """
 
 

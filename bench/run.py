@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ["ngs", "sanger"]  # other benches join by adding their module name (a main(quick) -> str function)
+BENCHES = ["ngs", "sanger", "memory", "sanger_speed"]  # each a module with main(quick) -> str
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv

@@ -81,6 +81,8 @@ def main(quick: bool = False) -> str:
             "",
             f"Time per trace (analysis only, 2 shared cores): mean {np.mean(times):.3f} s, "
             f"max {np.max(times):.3f} s (target < 0.5 s).",
+            "Whole process per trace (imports, knowledge base, writing) and a 96-trace plate through",
+            "`analyze-run`: docs/validation-sanger-speed.md (`python bench/run.py sanger_speed`).",
             "",
         ]
     )

@@ -81,15 +81,12 @@ def test_an_error_leaves_nothing(locus, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_existing_directory_keeps_other_samples(locus, tmp_path):
+def test_a_directory_holding_other_files_is_refused_and_left_untouched(locus, tmp_path):
     (tmp_path / "other.json").write_text("{}")
-    write_analysis(make_analysis(locus, []), tmp_path, locus)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "S1.json",
-        "S1.vcf.gz",
-        "S1.vcf.gz.tbi",
-        "other.json",
-    ]
+    with pytest.raises(AnalysisError, match="other.json.*holds one sample"):
+        write_analysis(make_analysis(locus, []), tmp_path, locus)
+    assert [p.name for p in tmp_path.iterdir()] == ["other.json"]
+    assert [p.name for p in tmp_path.parent.iterdir() if ".whimscreen-" in p.name] == []
 
 
 def test_sample_id_must_be_a_file_name(locus, tmp_path):

@@ -17,7 +17,9 @@ from .conftest import DATA, snv
 def test_cli_writes_calls_and_chromatograms(locus, tmp_path):
     v = snv(locus, 136115111)
     paths = write_sample(locus, tmp_path / "in", [(v, "het")], seed=2)
-    proc = run_cli("analyze", *map(str, paths), "--sample", "S1", "--out", str(tmp_path / "out"), "--no-kb")
+    proc = run_cli(
+        "analyze", *map(str, paths), "--sample", "S1", "--out", str(tmp_path / "out"), "--no-kb", "--images"
+    )
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "out" / "S1.json").read_text())
     assert doc["input_kind"] == "ab1" and doc["qc"]["fully_covered"]
@@ -25,6 +27,16 @@ def test_cli_writes_calls_and_chromatograms(locus, tmp_path):
         (v.pos, v.alt, ["S1.1.png", "S1.1.svg"])
     ]
     assert (tmp_path / "out" / "S1.1.png").stat().st_size > 1000
+    # without --images (the default) none are drawn; the earlier result is replaced as a whole, and what a
+    # killed run left beside it is removed with a warning
+    (tmp_path / ".out.whimscreen-tmp-0badf00d").mkdir()
+    proc = run_cli("analyze", *map(str, paths), "--sample", "S1", "--out", str(tmp_path / "out"), "--no-kb")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("warning: ") and "removed the temporary directory" in proc.stderr
+    assert not (tmp_path / ".out.whimscreen-tmp-0badf00d").exists()
+    doc = json.loads((tmp_path / "out" / "S1.json").read_text())
+    assert [x["images"] for x in doc["variants"]] == [[]]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["S1.json", "S1.vcf.gz", "S1.vcf.gz.tbi"]
 
 
 @pytest.mark.parametrize("kind", ["truncated", "not_abif", "fake_header"])

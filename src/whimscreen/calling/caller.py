@@ -165,6 +165,8 @@ def indel_calls(
             "cigar_reads": sum(counts.indels.get((v, s), 0) for s in (0, 1)),
             "clip_reads": sum(counts.clip_indels.get((v, s), 0) for s in (0, 1)),
             "explained_quality": round(explained),
+            # deep data: the alleles were counted on a sample of the reads (``realign.ReadStore``)
+            "reads_sampled": counts.reads.sampled(a - FLANK, b + FLANK),
         }
         call = _make_call(locus, build_offset, v, tuple(alt_fr), tuple(ref_fr), depth, params, ev)
         if call:

@@ -3,16 +3,14 @@
 The VCF is 4.3 with GT, GQ, DP, AD, AF, FILTER and an INFO ``MOSAIC`` flag; its header carries the
 reference stamp (and the demo warning).  The JSON follows ``analysis.schema.json``; every variant carries
 the reference layer's names (``annotate``), never names made here.  Files are written into a temporary
-directory beside ``DIR`` and moved into place only when all three exist; on error nothing is left.
+directory beside ``DIR`` and swapped in as a whole, the JSON (with its manifest ``files``) written last
+(``result_dir``); on error nothing is left and an earlier result stays as it was.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 import pysam
 
 from whimscreen.calling.model import FILTER_DESCRIPTIONS, SampleAnalysis, VariantCall
+from whimscreen.calling.result_dir import publish
 from whimscreen.errors import AnalysisError
 from whimscreen.reference.annotate import annotate
 from whimscreen.reference.install import CHR2_LENGTH
@@ -49,29 +48,15 @@ def output_paths(out_dir: Path, sample: str) -> dict[str, Path]:
 def write_analysis(
     analysis: SampleAnalysis, out_dir: Path, locus: Locus, enrich: Callable[[dict], dict] | None = None
 ) -> dict[str, Path]:
-    """Write the three files; returns their final paths.  ``enrich`` (injected by an upper layer, e.g. the
-    interpretation) transforms the JSON document before the one atomic write."""
+    """Write the result directory (``result_dir.publish``: all or nothing); returns the files' paths.
+    ``enrich`` (injected by an upper layer, e.g. the interpretation) transforms the JSON document before
+    it is written."""
     check_sample_id(analysis.sample)
-    out_dir = Path(out_dir)
     document = to_json(analysis, locus)  # annotate everything before touching the disk
     if enrich is not None:
         document = enrich(document)
-    parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.whimscreen-", dir=parent))
-    try:
-        _write_vcf(analysis, tmp / f"{analysis.sample}.vcf")
-        json_path = tmp / f"{analysis.sample}.json"
-        json_path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        final = output_paths(out_dir, analysis.sample)
-        if not out_dir.exists():
-            os.rename(tmp, out_dir)
-            return final
-        for key in ("vcf", "tbi", "json"):  # JSON last: its presence means the sample is complete
-            os.replace(tmp / final[key].name, final[key])
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    publish(out_dir, analysis.sample, lambda d: write_vcf(analysis, d), document)
+    return output_paths(out_dir, analysis.sample)
 
 
 # -- JSON -------------------------------------------------------------------------------------------------
@@ -173,7 +158,9 @@ def _record(call: VariantCall) -> str:
     return "\t".join(fields)
 
 
-def _write_vcf(analysis: SampleAnalysis, path: Path) -> None:
+def write_vcf(analysis: SampleAnalysis, folder: Path) -> None:
+    """``folder/ID.vcf.gz`` and its ``.tbi``."""
+    path = folder / f"{analysis.sample}.vcf"
     filters = sorted({f for c in analysis.calls for f in c.filters})
     lines = _header(analysis, filters) + [_record(c) for c in analysis.calls]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

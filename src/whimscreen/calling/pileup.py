@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from whimscreen.calling.qc import MAX_INSERTION, ReachCounter
 from whimscreen.calling.realign import CLIP_SEED, ReadStore, clip_indels
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import Edit, GenomicVariant, to_vcf
@@ -26,7 +27,7 @@ _CODE = np.full(256, 4, dtype=np.int64)
 for _i, _b in enumerate(b"ACGT"):
     _CODE[_b] = _i
 _M_OPS = (0, 7, 8)  # M, =, X
-_BATCH = 20_000
+_BATCH = 5_000  # reads counted at a time (the vectorized counting of a batch takes ~50 MB)
 PRIMER_SLACK = 5  # bases a read's end may lie inside a primer's outer edge and still be that primer's read
 
 
@@ -39,13 +40,11 @@ class Counts:
     deletions: np.ndarray  # (n,) reads with a deletion over the base
     indels: Counter  # (GenomicVariant, strand) -> reads
     indel_quality: dict = field(default_factory=dict)  # GenomicVariant -> sum of flanking base quality
-    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span starts
-    ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # read span ends (exclusive)
-    strands: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # 0 forward, 1 reverse
+    spans: SpanCounts = field(default_factory=lambda: SpanCounts(0))  # counted spans, by strand
     clip_indels: Counter = field(default_factory=Counter)  # (GenomicVariant, strand) -> clipped reads
     reads: ReadStore = field(default_factory=ReadStore.empty)  # for haplotype comparison of indels
     clip_ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # clips >= 5 bases, by base
-    reach: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int64))  # see ``Pileup._keep``
+    reach: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # ``qc.ReachCounter``
     primers: tuple = ()  # primer intervals (locus index, half-open, strand) the counting trimmed
     reads_used: int = 0
     reads_skipped: Counter = field(default_factory=Counter)
@@ -56,19 +55,49 @@ class Counts:
 
     def spanning(self, a: int, b: int) -> tuple[int, int]:
         """(forward, reverse) reads whose counted span covers locus indices a..b (inclusive)."""
-        inside = (self.starts <= a) & (self.ends > b)
-        reverse = int(np.count_nonzero(inside & (self.strands == 1)))
-        return int(np.count_nonzero(inside)) - reverse, reverse
+        return self.spans.spanning(a, b)
+
+
+class SpanCounts:
+    """How many reads have each counted span (start, end, strand): exact, and as large as the number of
+    distinct spans (bounded by the locus and the read lengths), whatever the number of reads."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.keys = np.zeros(0, np.int64)  # (start * (n + 1) + end) * 2 + strand, sorted, unique
+        self.counts = np.zeros(0, np.int64)
+
+    def add(self, spans: np.ndarray) -> None:
+        """``spans``: rows (start, end, strand)."""
+        new = (spans[:, 0] * (self.n + 1) + spans[:, 1]) * 2 + spans[:, 2]
+        keys, inv = np.unique(np.concatenate([self.keys, new]), return_inverse=True)
+        weights = np.concatenate([self.counts, np.ones(len(new), np.int64)])
+        self.keys, self.counts = keys, np.bincount(inv, weights=weights, minlength=len(keys)).astype(np.int64)
+
+    def spanning(self, a: int, b: int) -> tuple[int, int]:
+        strand, rest = self.keys % 2, self.keys // 2
+        start, end = rest // (self.n + 1), rest % (self.n + 1)
+        inside = (start <= a) & (end > b)
+        reverse = int(self.counts[inside & (strand == 1)].sum())
+        return int(self.counts[inside].sum()) - reverse, reverse
 
 
 class Pileup:
-    def __init__(self, locus: Locus, min_bq: int = 20, min_mq: int = 20, primers: list[tuple[int, int]] = ()):
+    def __init__(
+        self,
+        locus: Locus,
+        min_bq: int = 20,
+        min_mq: int = 20,
+        primers: list[tuple[int, int]] = (),
+        max_insertion: int = MAX_INSERTION,
+    ):
         self.locus, self.min_bq, self.min_mq = locus, min_bq, min_mq
         n = len(locus.sequence)
         self.counts = Counts(
             np.zeros((n, 4, 2), np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64), Counter()
         )
         self.counts.clip_ends = np.zeros(n, np.int64)
+        self.counts.spans = SpanCounts(n)
         # locus-index half-open intervals, with the strand when the BED gives it ("+", "-" or None)
         self._primers = sorted((p[0], p[1], p[2] if len(p) > 2 else None) for p in primers)
         self._primer_starts = [p[0] for p in self._primers]
@@ -80,7 +109,8 @@ class Pileup:
         self._offset = 0
         self._spans: list[tuple[int, int]] = []
         self._norm: dict[tuple[int, int, str], GenomicVariant] = {}
-        self._reach = array("q")  # lo, hi, reverse, fragment per kept read (flat)
+        self._reach = ReachCounter(n, max_insertion)
+        self._reach_rows = array("q")  # lo, hi, reverse, fragment per kept read (flat), this batch
 
     def _primer_at(self, pos: int, strand: str) -> tuple[int, int] | None:
         """The primer of ``strand`` ('+' reads rightwards from its left edge) containing ``pos``; a
@@ -143,7 +173,7 @@ class Pileup:
                 self.counts.clip_indels[(v, int(read.reverse))] += 1
         window = (q_lo or 0, len(seq) if q_hi is None else q_hi)
         start, stop = read.ref0 - clip_l, end + clip_r
-        self._reach.extend(
+        self._reach_rows.extend(
             (lo if primer_lo else start, hi if primer_hi else stop, int(read.reverse), read.fragment)
         )
         reads = self.counts.reads
@@ -223,14 +253,14 @@ class Pileup:
             for a, k in self._dels:
                 c.deletions[a : a + k] += 1
         if self._spans:
-            spans = np.asarray(self._spans, np.int64)
-            c.starts = np.concatenate([c.starts, spans[:, 0]])
-            c.ends = np.concatenate([c.ends, spans[:, 1]])
-            c.strands = np.concatenate([c.strands, spans[:, 2]])
+            c.spans.add(np.asarray(self._spans, np.int64))
+        if self._reach_rows:
+            self._reach.add(np.frombuffer(self._reach_rows, np.int64).reshape(-1, 4))
+            self._reach_rows = array("q")
         self._blocks, self._dels, self._seqs, self._quals, self._spans = [], [], [], [], []
         self._offset = 0
 
     def result(self) -> Counts:
         self.flush()
-        self.counts.reach = np.frombuffer(self._reach, np.int64).reshape(-1, 4)
+        self.counts.reach = self._reach.result()
         return self.counts

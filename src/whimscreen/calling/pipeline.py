@@ -19,7 +19,6 @@ from whimscreen.calling.qc import (
     MAX_INSERTION,
     NO_COVERAGE_REASON,
     coverage_qc,
-    insertion_reach,
     unexplained_clips,
     unknown_coverage_qc,
 )
@@ -87,7 +86,7 @@ def _amplicon_pairs(primers: list) -> bool:
 
 
 def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress, max_insertion) -> tuple:
-    pile = Pileup(locus, min_bq=min_bq, min_mq=min_mq, primers=primers)
+    pile = Pileup(locus, min_bq=min_bq, min_mq=min_mq, primers=primers, max_insertion=max_insertion)
     for n, (read, lo, hi) in enumerate(reads, start=1):
         pile.add(read, lo, hi)
         if progress and n % 5000 == 0:
@@ -99,7 +98,7 @@ def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress, 
     offset = locus.to_build(locus.start, build) - locus.start
     indels = [c.pos - offset for c in calls if len(c.ref) != len(c.alt)]
     clips = unexplained_clips(locus, counts.clip_ends, counts.depth(), indels)
-    reach = insertion_reach(counts.reach, len(locus.sequence), max_insertion)
+    reach = counts.reach
     qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build, clips, reach, max_insertion)
     return calls, qc, counts
 

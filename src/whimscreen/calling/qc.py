@@ -38,34 +38,67 @@ def insertion_reach(
 ) -> np.ndarray:
     """Per locus index p: fragments with a read that, had the template carried an insertion of
     ``max_insertion`` bases just before p, would have read all of it with ``anchor`` reference bases on
-    both sides.
+    both sides; ``reach`` rows are (lo, hi, reverse, fragment), see ``ReachCounter``."""
+    counter = ReachCounter(n, max_insertion, anchor)
+    counter.add(np.asarray(reach, np.int64).reshape(-1, 4))
+    return counter.result()
 
-    ``reach`` rows are (lo, hi, reverse, fragment) for each read: the locus interval [lo, hi) its bases
-    cover.  A read is sequenced from its 5' end (lo forward, hi reverse) for a fixed length, so an insertion
-    pushes its other end back by the insertion's length: a forward read reads it through for
+
+class ReachCounter:
+    """``insertion_reach`` counted batch by batch of reads, in memory bounded by the locus.
+
+    Each read is (lo, hi, reverse, fragment): the locus interval [lo, hi) its bases cover.  A read is
+    sequenced from its 5' end (lo forward, hi reverse) for a fixed length, so an insertion pushes its
+    other end back by the insertion's length: a forward read reads it through for
     p in [lo + anchor, hi - L - anchor], a reverse read for p in [lo + L + anchor, hi - anchor].  A
     duplication read only partly looks like the reference, so depth alone cannot show such bases are
-    assessable.  Mates of one fragment count once."""
-    out = np.zeros(n + 1, np.int64)
-    if len(reach) == 0:
-        return out[:n]
-    lo, hi, rev, frag = reach.T
-    size = max_insertion + anchor
-    a = np.where(rev == 1, lo + size, lo + anchor)
-    b = np.where(rev == 1, hi - anchor, hi - size)  # inclusive
-    a, b = np.clip(a, 0, n), np.clip(b + 1, 0, n)  # half-open
-    ok = b > a
-    np.add.at(out, a[ok], 1)
-    np.add.at(out, b[ok], -1)
-    paired = ok & (frag >= 0)  # mates reading the same p: subtract their intersection once
-    order = np.argsort(frag[paired], kind="stable")
-    fa, aa, bb = frag[paired][order], a[paired][order], b[paired][order]
-    same = fa[1:] == fa[:-1]
-    lo2, hi2 = np.maximum(aa[1:], aa[:-1])[same], np.minimum(bb[1:], bb[:-1])[same]
-    both = hi2 > lo2
-    np.add.at(out, lo2[both], -1)
-    np.add.at(out, hi2[both], 1)
-    return np.cumsum(out)[:n]
+    assessable.  Mates of one fragment count once: where both read p, their intersection is taken off.
+    A read whose mate is not in its batch waits for the next batch when the mate may still come: it is
+    the batch's last read (FASTQ: mates come one after the other) or its interval ends after the last
+    read's start (BAM/CRAM are read sorted by position: a read ending before can overlap no later read).
+    At most ``MAX_PENDING`` reads wait (the newest), a depth beyond any amplicon run."""
+
+    MAX_PENDING = 200_000
+
+    def __init__(self, n: int, max_insertion: int = MAX_INSERTION, anchor: int = INSERTION_ANCHOR):
+        self.n, self.anchor, self.size = n, anchor, max_insertion + anchor
+        self.diff = np.zeros(n + 1, np.int64)
+        self._pending = np.zeros((0, 3), np.int64)  # fragment, a, b of reads waiting for their mate
+
+    def add(self, rows: np.ndarray) -> None:
+        """``rows``: (lo, hi, reverse, fragment) per read, in input order."""
+        if len(rows) == 0:
+            return
+        lo, hi, rev, frag = (rows[:, k] for k in range(4))
+        a = np.clip(np.where(rev == 1, lo + self.size, lo + self.anchor), 0, self.n)
+        b = np.clip(np.where(rev == 1, hi - self.anchor, hi - self.size) + 1, 0, self.n)  # half-open
+        ok = b > a
+        self._bump(a[ok], b[ok], 1)
+        paired = frag >= 0
+        waiting = np.concatenate([self._pending, np.stack([frag, a, b], axis=1)[paired]])
+        last = np.zeros(len(waiting), bool)
+        if paired[-1]:
+            last[-1] = True
+        order = np.argsort(waiting[:, 0], kind="stable")
+        w = waiting[order]
+        same = w[1:, 0] == w[:-1, 0]
+        lo2, hi2 = np.maximum(w[1:, 1], w[:-1, 1])[same], np.minimum(w[1:, 2], w[:-1, 2])[same]
+        both = hi2 > lo2
+        self._bump(lo2[both], hi2[both], -1)
+        matched = np.zeros(len(w), bool)
+        matched[1:] |= same
+        matched[:-1] |= same
+        alone = np.zeros(len(w), bool)
+        alone[order] = ~matched
+        keep = alone & ((waiting[:, 2] > lo[-1]) | last)
+        self._pending = waiting[keep][-self.MAX_PENDING :]
+
+    def _bump(self, a: np.ndarray, b: np.ndarray, sign: int) -> None:
+        m = self.n + 1
+        self.diff += sign * (np.bincount(a, minlength=m)[:m] - np.bincount(b, minlength=m)[:m])
+
+    def result(self) -> np.ndarray:
+        return np.cumsum(self.diff)[: self.n]
 
 
 CLIP_MIN_READS = 5

@@ -14,12 +14,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, classify, examples, kb, reference, serve, variant
+    from whimscreen.cli import analyze, analyze_run, classify, examples, kb, reference, serve, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
     app.command("examples")(examples.examples)
     app.command("analyze")(analyze.analyze)
+    app.command("analyze-run")(analyze_run.analyze_run)
     app.command("classify")(classify.classify)
     app.add_typer(kb.app, name="kb")
     app.command("serve")(serve.serve)

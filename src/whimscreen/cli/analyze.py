@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from whimscreen.calling.output import to_json
 from whimscreen.calling.pipeline import analyze_paths
-from whimscreen.cli.common import active_locus
+from whimscreen.cli.common import active_locus, report_warnings
 from whimscreen.cli.interpret import (
     DeNovoOption,
     NoKbOption,
@@ -53,6 +53,11 @@ def analyze(
     reference: Path = typer.Option(
         None, "--reference", help="AB1 only: single-sequence FASTA to analyse against instead of CXCR4."
     ),
+    images: bool = typer.Option(
+        False,
+        "--images/--no-images",
+        help="AB1 only: also draw each variant's chromatogram excerpt (ID.<n>.png/.svg; slower).",
+    ),
     phenotype: list[str] = PhenotypeOption,
     de_novo: str = DeNovoOption,
     segregation: int = SegregationOption,
@@ -69,7 +74,9 @@ def analyze(
     ),
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
-    from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when analysing
+    render = None
+    if images:
+        from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when drawing
 
     locus = active_locus()
     kb, case = knowledge_base(locus, no_kb), evidence(phenotype, de_novo, segregation)
@@ -108,7 +115,7 @@ def analyze(
         TextColumn("{task.completed} reads"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, transient=True) as bar:
+    with report_warnings(), Progress(*columns, transient=True) as bar:
         task = bar.add_task(f"analysing {sample}", total=None)
         analysis = analyze_paths(
             inputs,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import warnings
+from collections.abc import Iterator
 
 import typer
 
@@ -26,3 +29,20 @@ def check_build(build: str) -> str:
 
 def print_json(data: dict) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@contextlib.contextmanager
+def report_warnings() -> Iterator[None]:
+    """Print each ``WhimscreenWarning`` raised inside as one ``warning: ...`` line on stderr."""
+    from whimscreen.errors import WhimscreenWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", WhimscreenWarning)
+        try:
+            yield
+        finally:
+            for w in caught:
+                if issubclass(w.category, WhimscreenWarning):
+                    typer.echo(f"warning: {w.message}", err=True)
+                else:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno)

@@ -1,14 +1,10 @@
 """Write a Sanger analysis: the shared VCF + JSON (``calling.output``), plus one chromatogram excerpt per
 variant (``DIR/ID.<n>.png`` and ``.svg``, listed under the variant as ``images``).  Against a generic
 ``--reference`` the JSON and VCF are written here with the target's own names (no CXCR4 annotation).
-All files are made in a temporary directory and moved in only when everything is written."""
+The directory is written all or nothing (``calling.result_dir``)."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +13,8 @@ import numpy as np
 import pysam
 
 from whimscreen.calling.model import FILTER_DESCRIPTIONS, SampleAnalysis, VariantCall
-from whimscreen.calling.output import SCHEMA_VERSION, check_sample_id, write_analysis
+from whimscreen.calling.output import SCHEMA_VERSION, check_sample_id, to_json, write_vcf
+from whimscreen.calling.result_dir import publish
 from whimscreen.calling.sanger.target import Target
 from whimscreen.reference.annotate import annotate
 from whimscreen.sequencing.abif import BASES
@@ -93,35 +90,33 @@ def write_sanger(
     enrich: Callable | None,
     render: Callable | None,
 ) -> None:
+    """The result directory (``result_dir.publish``: all or nothing): VCF + index, the images when
+    ``render`` is given, the JSON last."""
     check_sample_id(analysis.sample)
     merged = sorted(merged, key=lambda m: (m[0].pos, m[0].ref, m[0].alt))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.sanger-", dir=out_dir.parent))
-    try:
-        images = _images(analysis, merged, target, tmp, render) if render else {}
+    names = {
+        i: [f"{analysis.sample}.{i + 1}.png", f"{analysis.sample}.{i + 1}.svg"] if render else []
+        for i in range(len(analysis.calls))
+    }
+    doc = _generic_document(analysis, target) if target.generic else to_json(analysis, target.locus)
+    for i, v in enumerate(doc["variants"]):
+        v["images"] = names[i]
+    if enrich:
+        doc = enrich(doc)
 
-        def add_images(doc: dict) -> dict:
-            for i, v in enumerate(doc["variants"]):
-                v["images"] = images.get(i, [])
-            return enrich(doc) if enrich else doc
-
+    def write_files(folder: Path) -> None:
+        if render:
+            _images(analysis, merged, target, folder, render)
         if target.generic:
-            _write_generic(analysis, target, tmp, add_images)
+            _write_generic_vcf(analysis, target, folder)
         else:
-            write_analysis(analysis, tmp / "out", target.locus, add_images)
-            for f in (tmp / "out").iterdir():
-                os.replace(f, tmp / f.name)
-            (tmp / "out").rmdir()
-        out_dir.mkdir(exist_ok=True)
-        json_name = f"{analysis.sample}.json"
-        for f in sorted(tmp.iterdir(), key=lambda f: f.name == json_name):  # JSON last
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            write_vcf(analysis, folder)
+
+    publish(out_dir, analysis.sample, write_files, doc)
 
 
-def _write_generic(analysis: SampleAnalysis, target: Target, tmp: Path, finish: Callable) -> None:
-    doc = {
+def _generic_document(analysis: SampleAnalysis, target: Target) -> dict:
+    return {
         "schema_version": SCHEMA_VERSION,
         "sample": analysis.sample,
         "input_kind": analysis.input_kind,
@@ -135,7 +130,9 @@ def _write_generic(analysis: SampleAnalysis, target: Target, tmp: Path, finish: 
         "qc": analysis.qc.to_dict(),
         "variants": [_generic_variant(c, target) for c in analysis.calls],
     }
-    (tmp / f"{analysis.sample}.json").write_text(json.dumps(finish(doc), indent=2) + "\n", encoding="utf-8")
+
+
+def _write_generic_vcf(analysis: SampleAnalysis, target: Target, tmp: Path) -> None:
     filters = sorted({f for c in analysis.calls for f in c.filters})
     lines = [
         "##fileformat=VCFv4.3",
