@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
+import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -42,7 +43,7 @@ def detect_kind(path: Path) -> str:
         try:
             with gzip.open(path, "rb") as fh:
                 head = fh.read(64)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputFileError(f"{path}: corrupt gzip/BGZF data: {exc}") from exc
         if not head:
             raise InputFileError(f"{path}: empty after decompression")

@@ -6,15 +6,17 @@ error naming the record.  gVCF reference blocks (``END`` with ``<NON_REF>``) giv
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from cyvcf2 import VCF
 
-from whimscreen.errors import InputFileError, VariantError
+from whimscreen.errors import InputFileError, VariantError, WhimscreenError
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import GenomicVariant, normalize
+from whimscreen.sequencing import htslib
 from whimscreen.sequencing.bam import build_from_header
 
 _SYMBOLIC = ("<", "*", ".")
@@ -39,18 +41,65 @@ class VcfContent:
     sample: str
     alleles: list[VcfAllele] = field(default_factory=list)
     gvcf_depth: np.ndarray | None = None  # per locus index, from reference blocks and sites (gVCF only)
+    records: int = 0  # records read from the file (the locus region when indexed)
 
 
-def _open(path: Path) -> VCF:
+_CHR2 = ("chr2", "2", "NC_000002.12", "NC_000002.11")
+_FILTER_ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")  # no whitespace, ';', '=', ',' or non-ASCII
+
+
+def _header(path: Path, build: str | None, sample_name: str | None) -> tuple[VCF, str, str | None, int, str]:
+    """Open and check the header: (vcf, build, contig, sample index, sample name).  cyvcf2 raises bare
+    ``Exception`` (and OverflowError, UnicodeDecodeError ...) on damaged headers: each becomes an
+    ``InputFileError`` naming the file, htslib's own message folded in."""
+    vcf, error = None, None
+    with htslib.captured() as said:
+        try:
+            vcf = VCF(str(path), lazy=True)
+            seqnames, seqlens = list(vcf.seqnames), _seqlens(vcf)
+            samples = list(vcf.samples)
+        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception; nothing of ours runs here
+            error = exc
+            if vcf is not None:
+                _close(vcf)
+    if error is not None:
+        raise InputFileError(
+            f"{path}: cannot read the VCF/BCF header: {_describe(error)}{said.suffix()}"
+        ) from error
     try:
-        return VCF(str(path), lazy=True)
-    except (OSError, ValueError) as exc:
-        raise InputFileError(f"{path}: cannot open as VCF/BCF: {exc}") from exc
+        build, contig = _build(path, seqnames, seqlens, build)
+        s = _sample(path, samples, sample_name)
+    except WhimscreenError:
+        _close(vcf)
+        raise
+    return vcf, build, contig, s, samples[s]
 
 
-def _build(path: Path, vcf: VCF, build: str | None) -> tuple[str, str | None]:
-    lengths = dict(zip(vcf.seqnames, vcf.seqlens, strict=False)) if vcf.seqlens else {}
-    if any(n in lengths for n in ("chr2", "2", "NC_000002.12", "NC_000002.11")):
+def _seqlens(vcf: VCF) -> list[int]:
+    try:
+        return list(vcf.seqlens)
+    except Exception:  # noqa: BLE001 - cyvcf2 raises when no ##contig line gives a length
+        return []
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "text that is not UTF-8 (sample names, alleles or IDs must be UTF-8)"
+    text = " ".join(str(exc).split())[:200]
+    return text or type(exc).__name__
+
+
+def _close(vcf: VCF) -> None:
+    with htslib.captured():
+        try:
+            vcf.close()
+        except Exception:  # noqa: BLE001 - closing a damaged file; the error that matters is already raised
+            pass
+
+
+def _build(path: Path, seqnames: list, seqlens: list, build: str | None) -> tuple[str, str | None]:
+    lengths = dict(zip(seqnames, seqlens, strict=False)) if seqlens else {}
+    if any(n in lengths for n in _CHR2):
         found, contig = build_from_header(path, lengths)
         if build and build != found:
             raise InputFileError(f"{path}: header says {found} (chr2 length) but --build {build} was given")
@@ -60,8 +109,7 @@ def _build(path: Path, vcf: VCF, build: str | None) -> tuple[str, str | None]:
     return build, None
 
 
-def _sample(path: Path, vcf: VCF, name: str | None) -> int:
-    samples = list(vcf.samples)
+def _sample(path: Path, samples: list, name: str | None) -> int:
     if not samples:
         raise InputFileError(f"{path}: no sample columns (genotypes are needed)")
     if name is None:
@@ -75,51 +123,128 @@ def _sample(path: Path, vcf: VCF, name: str | None) -> int:
     return samples.index(name)
 
 
+@dataclass
+class _Record:
+    """The fields of one record this reader uses, taken out of cyvcf2 in one place (where it can fail)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alts: list
+    filters: tuple
+    end: int | None  # INFO END
+    gt: list  # allele indices of the chosen sample (negative: missing)
+    dp: int | None
+    gq: int | None
+    min_dp: int | None
+    ad: list | None
+
+    @property
+    def text(self) -> str:
+        return f"{self.chrom}:{self.pos}:{self.ref}:{','.join(self.alts)}"
+
+
+def _in_region(path: Path, rec, n: int, start: int, end: int) -> bool:
+    try:
+        chrom, pos = rec.CHROM, int(rec.POS)
+    except Exception as exc:  # noqa: BLE001 - cyvcf2: UnicodeDecodeError, OverflowError ...
+        raise InputFileError(f"{path}: record {n}: cannot be read: {_describe(exc)}") from exc
+    if pos < 1:
+        raise InputFileError(f"{path}: record {n} ({chrom}:{pos}): POS must be a positive number")
+    return chrom in _CHR2 and start <= pos <= end
+
+
+def _fields(path: Path, rec, s: int, n: int) -> _Record:
+    try:
+        end = rec.INFO.get("END")
+        gt = rec.genotypes[s] if rec.genotypes else []
+        ad_all = _format(rec, "AD")
+        out = _Record(
+            rec.CHROM,
+            int(rec.POS),
+            rec.REF,
+            list(rec.ALT),
+            tuple(f for f in (rec.FILTER or "").split(";")),
+            None if end is None else int(end),
+            [a for a in gt[:-1] if a is not None],
+            _format_int(rec, "DP", s),
+            _format_int(rec, "GQ", s),
+            _format_int(rec, "MIN_DP", s),
+            None if ad_all is None else [int(x) for x in np.ravel(ad_all[s])],
+        )
+    except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception, TypeError, UnicodeDecodeError ...
+        raise InputFileError(f"{path}: record {n}: cannot be read: {_describe(exc)}") from exc
+    where = f"{path}: record {n} ({out.text[:80]})"
+    if out.pos < 1:
+        raise InputFileError(f"{where}: POS must be a positive number")
+    bad = [f for f in out.filters if f and f != "PASS" and not _FILTER_ID.match(f)]
+    if "" in out.filters and out.filters != ("",) or bad:
+        raise InputFileError(f"{where}: FILTER {';'.join(out.filters)!r} has an empty or invalid filter ID")
+    out.filters = tuple(f for f in out.filters if f and f != "PASS")
+    if any(a > len(out.alts) for a in out.gt):
+        raise InputFileError(f"{where}: the genotype names an allele the record does not have")
+    return out
+
+
+def _format(rec, key: str):
+    try:
+        return rec.format(key)
+    except KeyError:
+        return None
+
+
 def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
+    """Records over the locus, through the index when there is one; any reading failure names the record
+    number (counted from the first record read)."""
+    n = 0
     try:
         indexed = any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
         if contig is not None and indexed:
-            yield from vcf(f"{contig}:{start}-{end}")
+            with htslib.captured() as said:
+                try:
+                    it = vcf(f"{contig}:{start}-{end}")
+                except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception on a bad index
+                    error = exc
+                else:
+                    error = None
+            if error is not None:
+                raise InputFileError(
+                    f"{path}: the index (.tbi/.csi) cannot be used: {_describe(error)}{said.suffix()}"
+                ) from error
+            for rec in it:
+                n += 1
+                yield n, rec
             return
         for rec in vcf:
-            if rec.CHROM in ("chr2", "2", "NC_000002.12", "NC_000002.11") and start <= rec.POS <= end:
-                yield rec
-    except (OSError, ValueError, StopIteration) as exc:
-        raise InputFileError(f"{path}: cannot read records (truncated or corrupt?): {exc}") from exc
+            n += 1
+            yield n, rec
+    except WhimscreenError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - cyvcf2/htslib: bare Exception, OSError, StopIteration ...
+        raise InputFileError(
+            f"{path}: cannot read record {n + 1} (truncated or corrupt?): {_describe(exc)}"
+        ) from exc
 
 
 def _format_int(rec, key: str, i: int) -> int | None:
-    try:
-        value = rec.format(key)
-    except KeyError:
-        return None
+    value = _format(rec, key)
     if value is None:
         return None
     v = value[i].ravel()
     return int(v[0]) if v.size and v[0] >= 0 and v[0] > -(2**31) + 8 else None
 
 
-def _alleles(path: Path, locus: Locus, rec, s: int, build: str) -> list[VcfAllele]:
-    gt = rec.genotypes[s]
-    calls = [a for a in gt[:-1] if a is not None and a >= 0]
-    text = f"{rec.CHROM}:{rec.POS}:{rec.REF}:{','.join(rec.ALT)}"
-    filters = tuple(rec.FILTER.split(";")) if rec.FILTER else ()
-    ad = None
-    try:
-        ad_all = rec.format("AD")
-        if ad_all is not None:
-            ad = [int(x) for x in ad_all[s]]
-    except KeyError:
-        pass
-    dp, gq = _format_int(rec, "DP", s), _format_int(rec, "GQ", s)
+def _alleles(path: Path, locus: Locus, rec: _Record, build: str) -> list[VcfAllele]:
+    calls = [a for a in rec.gt if a >= 0]
+    ad, dp, gq, text = rec.ad, rec.dp, rec.gq, rec.text
     out = []
-    for i, alt in enumerate(rec.ALT, start=1):
+    for i, alt in enumerate(rec.alts, start=1):
         copies = calls.count(i)
         if copies == 0 or alt.startswith(_SYMBOLIC):
             continue
-        pos38 = locus.from_build(rec.POS, build)
+        pos38 = locus.from_build(rec.pos, build)
         try:
-            v = normalize(locus, GenomicVariant(pos38, rec.REF.upper(), alt.upper()))
+            v = normalize(locus, GenomicVariant(pos38, rec.ref.upper(), alt.upper()))
         except VariantError as exc:
             raise InputFileError(f"{path}: record {text}: {exc}") from exc
         ref_d = ad[0] if ad and len(ad) > i and ad[0] >= 0 else None
@@ -127,7 +252,7 @@ def _alleles(path: Path, locus: Locus, rec, s: int, build: str) -> list[VcfAllel
         depth = dp if dp is not None else (sum(x for x in ad if x >= 0) if ad else None)
         af = alt_d / depth if alt_d is not None and depth else None
         gt_text = "1/1" if copies == 2 or (copies == 1 and len(calls) == 1) else "0/1"
-        out.append(VcfAllele(v, gt_text, gq, depth, ref_d, alt_d, af, filters, text))
+        out.append(VcfAllele(v, gt_text, gq, depth, ref_d, alt_d, af, rec.filters, text))
     return out
 
 
@@ -135,30 +260,32 @@ def read_vcf(
     path: Path, locus: Locus, build: str | None = None, sample_name: str | None = None, min_depth: int = 20
 ) -> VcfContent:
     path = Path(path)
-    vcf = _open(path)
+    vcf, build, contig, s, sample = _header(path, build, sample_name)
     try:
-        build, contig = _build(path, vcf, build)
-        s = _sample(path, vcf, sample_name)
         start, end = locus.bounds(build)
-        content = VcfContent(build, list(vcf.samples)[s])
+        content = VcfContent(build, sample)
         depth = np.zeros(len(locus.sequence), np.int64)
         seen: set[GenomicVariant] = set()
-        for rec in _records(path, vcf, contig, start, end):
-            if rec.INFO.get("END") is not None and all(a.startswith("<") for a in rec.ALT):
-                content.gvcf_depth = depth
-                dp = _format_int(rec, "MIN_DP", s) or _format_int(rec, "DP", s) or 0
-                a = max(locus.from_build(rec.POS, build), locus.start) - locus.start
-                b = min(locus.from_build(int(rec.INFO["END"]), build), locus.end) - locus.start
-                depth[a : b + 1] = np.maximum(depth[a : b + 1], dp)
-                continue
-            dp = _format_int(rec, "DP", s)
-            if dp is not None:
-                a = locus.from_build(rec.POS, build) - locus.start
-                depth[a : a + len(rec.REF)] = np.maximum(depth[a : a + len(rec.REF)], dp)
-            for allele in _alleles(path, locus, rec, s, build):
-                if allele.variant not in seen:
-                    seen.add(allele.variant)
-                    content.alleles.append(allele)
+        with htslib.silenced():
+            for n, raw in _records(path, vcf, contig, start, end):
+                content.records += 1
+                if not _in_region(path, raw, n, start, end):
+                    continue
+                rec = _fields(path, raw, s, n)
+                if rec.end is not None and all(a.startswith("<") for a in rec.alts):
+                    content.gvcf_depth = depth
+                    dp = rec.min_dp or rec.dp or 0
+                    a = max(locus.from_build(rec.pos, build), locus.start) - locus.start
+                    b = min(locus.from_build(rec.end, build), locus.end) - locus.start
+                    depth[a : b + 1] = np.maximum(depth[a : b + 1], dp)
+                    continue
+                if rec.dp is not None:
+                    a = locus.from_build(rec.pos, build) - locus.start
+                    depth[a : a + len(rec.ref)] = np.maximum(depth[a : a + len(rec.ref)], rec.dp)
+                for allele in _alleles(path, locus, rec, build):
+                    if allele.variant not in seen:
+                        seen.add(allele.variant)
+                        content.alleles.append(allele)
         return content
     finally:
-        vcf.close()
+        _close(vcf)
