@@ -46,7 +46,7 @@ def _edge_reads(locus, snv_index, alt, length=150, n=30):
             s[snv_index - a] = alt
         reads.append((a, "".join(s), [(0, length)], bool(i % 2)))
         b = -(length - 100) + i  # 5' end: starts before the locus
-        s = (pad5[: -b] if b < 0 else "") + seq[max(b, 0) : b + length]
+        s = (pad5[:-b] if b < 0 else "") + seq[max(b, 0) : b + length]
         reads.append((b, s[:length], [(0, length)], bool(i % 2)))
     return reads
 

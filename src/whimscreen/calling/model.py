@@ -81,7 +81,7 @@ class CoverageQC:
     min_observed_depth: int | None = None
     reason: str | None = None
     reads_aligned: int | None = None  # read inputs: reads aligned to the locus and counted
-    on_target_fraction: float | None = None  # read inputs: reads overlapping the reportable range / reads read
+    on_target_fraction: float | None = None  # read inputs: reads on the reportable range / reads read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "uncovered", tuple(tuple(iv) for iv in self.uncovered))
@@ -100,8 +100,12 @@ class CoverageQC:
             "uncovered_build": [{"start": a, "end": b} for a, b in self.uncovered_build],
             "reason": self.reason,
             "reads_aligned": self.reads_aligned,
-            "on_target_fraction": None if self.on_target_fraction is None else round(self.on_target_fraction, 4),
+            "on_target_fraction": _rounded(self.on_target_fraction, 4),
         }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 @dataclass(frozen=True)

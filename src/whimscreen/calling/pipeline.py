@@ -304,7 +304,8 @@ def _reads_analysis(
     if src is not None:
         records = [src.records]
     total = sum(records)
-    return calls, replace(qc, on_target_fraction=min(1.0, on_target / total) if total else None), build, records
+    qc = replace(qc, on_target_fraction=min(1.0, on_target / total) if total else None)
+    return calls, qc, build, records
 
 
 def _sanger(paths, sample, out_dir, locus, build, reference, enrich, render):

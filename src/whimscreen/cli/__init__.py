@@ -53,10 +53,9 @@ def internal_error(exc: BaseException) -> int:
     tb = exc.__traceback__
     while tb is not None:
         if "whimscreen" in tb.tb_frame.f_code.co_filename:
-            where = f" at {tb.tb_frame.f_code.co_filename.rsplit('whimscreen', 1)[-1].lstrip('/')}:{tb.tb_lineno}"
+            name = tb.tb_frame.f_code.co_filename.rsplit("whimscreen", 1)[-1].lstrip("/")
+            where = f" at {name}:{tb.tb_lineno}"
         tb = tb.tb_next
     text = " ".join(str(exc).split())[:300]
-    typer.echo(
-        f"error: internal error ({type(exc).__name__}: {text}{where}); please report it", err=True
-    )
+    typer.echo(f"error: internal error ({type(exc).__name__}: {text}{where}); please report it", err=True)
     return 1

@@ -16,9 +16,9 @@ from pathlib import Path
 import pysam
 
 from whimscreen.errors import InputFileError
-from whimscreen.sequencing import htslib
 from whimscreen.reference.install import CHR2_LENGTH
 from whimscreen.reference.locus import Locus
+from whimscreen.sequencing import htslib
 from whimscreen.sequencing.reads import AlignedRead
 
 CHR2_NAMES = ("chr2", "2", "NC_000002.12", "NC_000002.11")
@@ -69,6 +69,21 @@ def _check_reference(path: Path, kind: str, reference_fasta: Path | None) -> Non
         raise InputFileError(f"{reference_fasta}: no such file (--reference-fasta for {path})")
 
 
+def _reference_lengths(path: Path, reference_fasta: Path) -> dict[str, int]:
+    """Contig lengths of the --reference-fasta: it must be a readable (indexed or indexable) FASTA, or
+    htslib falls back to the CRAM header's UR: path without a word."""
+    with htslib.captured() as said:
+        try:
+            with pysam.FastaFile(str(reference_fasta)) as fa:
+                return dict(zip(fa.references, fa.lengths, strict=True))
+        except _LIB_ERRORS as exc:
+            error = exc
+    raise InputFileError(
+        f"{reference_fasta}: cannot read as an indexed FASTA (--reference-fasta for {path}): "
+        f"{_problem(error, said)}"
+    ) from error
+
+
 def _problem(exc: BaseException, said: htslib.Captured) -> str:
     text = said.message()
     if "MD5" in text or "md5" in text:
@@ -103,10 +118,20 @@ def open_alignments(path: Path, kind: str, reference_fasta: Path | None = None) 
         raise InputFileError(f"{path}: cannot open as {kind.upper()}: {_problem(error, said)}") from error
     if not indexed:
         _close(af)
+        found = [p for p in _index_paths(Path(path)) if p.exists()]
+        if found:
+            raise InputFileError(
+                f"{found[0]}: the index cannot be read (empty, corrupt or not this file's); re-index with "
+                f"'samtools index {path}'"
+            )
         raise InputFileError(
             f"{path}: no index (.bai/.csi/.crai) found; index it with 'samtools index {path}'"
         )
     return af
+
+
+def _index_paths(path: Path) -> list[Path]:
+    return [Path(f"{path}{ext}") for ext in (".bai", ".csi", ".crai")] + [path.with_suffix(".bai")]
 
 
 def _close(af: pysam.AlignmentFile) -> str | None:
@@ -126,6 +151,14 @@ def source_for(path: Path, kind: str, reference_fasta: Path | None = None) -> Al
     finally:
         _close(af)
     build, contig = build_from_header(path, lengths)
+    if kind == "cram":
+        ref = _reference_lengths(path, reference_fasta)
+        if ref.get(contig) != lengths[contig]:
+            have = f"length {ref[contig]}" if contig in ref else "no such contig"
+            raise InputFileError(
+                f"{reference_fasta}: not the genome {path} was written with: the CRAM's {contig} has length "
+                f"{lengths[contig]}, the FASTA has {have}"
+            )
     return AlignmentSource(Path(path), kind, build, contig)
 
 
@@ -135,7 +168,7 @@ def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None
     start, end = locus.bounds(src.build)
     mates: dict[str, tuple[int, int]] = {}
     af = open_alignments(src.path, src.kind, reference_fasta)
-    last = "the first record"
+    last = None
     failure: str | None = None
     try:
         with htslib.silenced():
@@ -143,7 +176,9 @@ def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None
                 for rec in af.fetch(src.contig, start - 1, end):
                     src.records += 1
                     item = _convert(rec, start, src, mates)
-                    last = f"record {src.records} ({rec.query_name} at {src.contig}:{rec.reference_start + 1})"
+                    last = (
+                        f"record {src.records} ({rec.query_name} at {src.contig}:{rec.reference_start + 1})"
+                    )
                     if item is not None:
                         yield item
             except _LIB_ERRORS as exc:
@@ -152,12 +187,40 @@ def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None
         problem = _close(af)
     failure = failure or problem
     if failure:
-        hint = ""
-        if src.kind == "cram" and ("MD5" in failure or "reference" in failure.lower()):
-            hint = " (is --reference-fasta the genome the CRAM was written with?)"
+        said = _diagnose(src, start, end, reference_fasta)
+        if "MD5" in said:
+            raise InputFileError(
+                f"{reference_fasta}: not the genome {src.path} was written with: the sequence of "
+                f"{src.contig} differs (reference MD5 mismatch; wrong genome, build or version?)"
+            )
         raise InputFileError(
-            f"{src.path}: cannot read the locus region after {last} (truncated or corrupt?): {failure}{hint}"
+            f"{src.path}: cannot read the locus region {f'after {last}' if last else 'at its first record'} "
+            "(truncated or corrupt?): "
+            f"{failure}{f' (htslib: {said})' if said else ''}"
         )
+
+
+def _diagnose(src: AlignmentSource, start: int, end: int, reference_fasta: Path | None) -> str:
+    """htslib's own words on the failure: the region read again with its messages on, captured (only on
+    the error path)."""
+    with htslib.captured() as said:
+        htslib.set_level(htslib.DEFAULT_LEVEL)
+        try:
+            af = pysam.AlignmentFile(
+                str(src.path),
+                "rc" if src.kind == "cram" else "rb",
+                reference_filename=str(reference_fasta) if reference_fasta else None,
+            )
+            try:
+                for _ in af.fetch(src.contig, start - 1, end):
+                    pass
+            finally:
+                af.close()
+        except _LIB_ERRORS:
+            pass
+        finally:
+            htslib.set_level(0)
+    return said.message()
 
 
 def _convert(rec: pysam.AlignedSegment, start: int, src: AlignmentSource, mates: dict) -> tuple | None:

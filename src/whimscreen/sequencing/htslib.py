@@ -16,13 +16,13 @@ import os
 import sys
 import tempfile
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 _LOCK = threading.RLock()  # fd 2 is process-wide: one redirection at a time
 DEFAULT_LEVEL = 3  # htslib's default (HTS_LOG_WARNING)
 
 
-def _set_level(level: int) -> int:
+def set_level(level: int) -> int:
     import pysam
 
     old = pysam.set_verbosity(level)
@@ -44,14 +44,16 @@ class Captured:
 
     def message(self) -> str:
         """htslib's own lines, joined, without its ``[E::func]`` prefixes; '' when it said nothing."""
-        lines = []
-        for line in self.said.splitlines():
-            line = line.strip()
+        said = [ln.strip() for ln in self.said.splitlines() if ln.strip()]
+        errors = [ln for ln in said if ln.startswith("[E::")]  # errors first: warnings may be many
+        lines: list[str] = []
+        for line in errors or said:
             if line.startswith("[") and "] " in line:
                 line = line.split("] ", 1)[1]
-            if line and line not in lines:
+            if line not in lines:
                 lines.append(line)
-        return "; ".join(lines)[:300]
+        text = "; ".join(lines[:3]) + (f" (and {len(lines) - 3} more)" if len(lines) > 3 else "")
+        return text[:300]
 
     def suffix(self) -> str:
         m = self.message()
@@ -71,15 +73,18 @@ def captured():
         try:
             yield out
         finally:
-            try:
+            with suppress(OSError, ValueError):
                 sys.stderr.flush()
-            except (OSError, ValueError):
-                pass
             os.dup2(saved, 2)
             os.close(saved)
             sys.unraisablehook = hook
+            size = tmp.seek(0, os.SEEK_END)
             tmp.seek(0)
-            out.said = tmp.read(20_000).decode("utf-8", "replace")
+            head = tmp.read(10_000)
+            if size > 20_000:  # keep the start and the end (the error often follows many warnings)
+                tmp.seek(size - 10_000)
+                head += b"\n" + tmp.read()
+            out.said = head.decode("utf-8", "replace")
 
 
 @contextmanager
@@ -88,9 +93,9 @@ def silenced():
     ignored: list = []
     hook = sys.unraisablehook
     sys.unraisablehook = lambda u: ignored.append(u.exc_value)
-    old = _set_level(0)
+    old = set_level(0)
     try:
         yield ignored
     finally:
-        _set_level(old if old is not None else DEFAULT_LEVEL)
+        set_level(old if old is not None else DEFAULT_LEVEL)
         sys.unraisablehook = hook

@@ -107,7 +107,9 @@ def write_inputs(locus: Locus, out_dir: Path, cram: bool = False, depth: int = 2
     pair = simulate(locus, truth, layout, depth, out_dir / "pair", paired=True, seed=7, gz=True)
     bam = write_bam(locus, pair.fastq, out_dir / "s.bam")
     vcfs = write_vcfs(locus, out_dir)
-    traces = write_sample(locus, out_dir / "ab1", [(_gv(truth[0]), "het")], amplicons={"ex2a": (136114749, 136115299)})
+    traces = write_sample(
+        locus, out_dir / "ab1", [(_gv(truth[0]), "het")], amplicons={"ex2a": (136114749, 136115299)}
+    )
     out = {
         "fastq": [single.fastq[0]],
         "fastq.gz": [gz.fastq[0]],

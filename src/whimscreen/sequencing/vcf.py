@@ -19,7 +19,7 @@ from whimscreen.reference.variant import GenomicVariant, normalize
 from whimscreen.sequencing import htslib
 from whimscreen.sequencing.bam import build_from_header
 
-_SYMBOLIC = ("<", "*", ".")
+_NOT_AN_ALLELE = ("<NON_REF>", "<*>", "*", ".")  # gVCF "any other allele", spanning deletion, missing
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,8 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return "text that is not UTF-8 (sample names, alleles or IDs must be UTF-8)"
     text = " ".join(str(exc).split())[:200]
+    if "htslib::bcf_read" in text:
+        return "htslib cannot parse it"
     return text or type(exc).__name__
 
 
@@ -105,6 +107,11 @@ def _build(path: Path, seqnames: list, seqlens: list, build: str | None) -> tupl
             raise InputFileError(f"{path}: header says {found} (chr2 length) but --build {build} was given")
         return found, contig
     if build is None:
+        named = [n for n in _CHR2 if n in seqnames]
+        if named:
+            raise InputFileError(
+                f"{path}: the ##contig line of {named[0]} has no valid length to tell the build; pass --build"
+            )
         raise InputFileError(f"{path}: the header has no chr2 contig length to tell the build; pass --build")
     return build, None
 
@@ -164,7 +171,7 @@ def _fields(path: Path, rec, s: int, n: int) -> _Record:
             int(rec.POS),
             rec.REF,
             list(rec.ALT),
-            tuple(f for f in (rec.FILTER or "").split(";")),
+            () if rec.FILTER is None else tuple(rec.FILTER.split(";")),  # None: PASS or '.'
             None if end is None else int(end),
             [a for a in gt[:-1] if a is not None],
             _format_int(rec, "DP", s),
@@ -177,10 +184,9 @@ def _fields(path: Path, rec, s: int, n: int) -> _Record:
     where = f"{path}: record {n} ({out.text[:80]})"
     if out.pos < 1:
         raise InputFileError(f"{where}: POS must be a positive number")
-    bad = [f for f in out.filters if f and f != "PASS" and not _FILTER_ID.match(f)]
-    if "" in out.filters and out.filters != ("",) or bad:
+    if any(not _FILTER_ID.match(f) for f in out.filters):
         raise InputFileError(f"{where}: FILTER {';'.join(out.filters)!r} has an empty or invalid filter ID")
-    out.filters = tuple(f for f in out.filters if f and f != "PASS")
+    out.filters = tuple(f for f in out.filters if f != "PASS")
     if any(a > len(out.alts) for a in out.gt):
         raise InputFileError(f"{where}: the genotype names an allele the record does not have")
     return out
@@ -194,36 +200,45 @@ def _format(rec, key: str):
 
 
 def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
-    """Records over the locus, through the index when there is one; any reading failure names the record
-    number (counted from the first record read)."""
+    """(record number, record) over the locus, through the index when there is one; any reading failure
+    names the file, the record number (counted from the first record read) and htslib's own message."""
     n = 0
+    indexed = contig is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
+    region = f"{contig}:{start}-{end}" if indexed else None
     try:
-        indexed = any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
-        if contig is not None and indexed:
-            with htslib.captured() as said:
-                try:
-                    it = vcf(f"{contig}:{start}-{end}")
-                except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception on a bad index
-                    error = exc
-                else:
-                    error = None
-            if error is not None:
-                raise InputFileError(
-                    f"{path}: the index (.tbi/.csi) cannot be used: {_describe(error)}{said.suffix()}"
-                ) from error
-            for rec in it:
-                n += 1
-                yield n, rec
-            return
-        for rec in vcf:
+        for rec in vcf(region) if indexed else vcf:
             n += 1
             yield n, rec
     except WhimscreenError:
         raise
     except Exception as exc:  # noqa: BLE001 - cyvcf2/htslib: bare Exception, OSError, StopIteration ...
+        text = _describe(exc)
+        if "index" in text and n == 0:
+            raise InputFileError(
+                f"{path}: the index (.tbi/.csi) cannot be read (empty, corrupt or not this file's); "
+                f"re-index with 'tabix -p vcf {path}' or 'bcftools index {path}'"
+            ) from exc
+        said = _diagnose(path, region, n)
         raise InputFileError(
-            f"{path}: cannot read record {n + 1} (truncated or corrupt?): {_describe(exc)}"
+            f"{path}: cannot read record {n + 1} (malformed, truncated or corrupt): {said or text}"
         ) from exc
+
+
+def _diagnose(path: Path, region: str | None, n: int) -> str:
+    """htslib's own words on record ``n + 1``: read the records again up to it with htslib's messages on,
+    captured (only on the error path; reading silenced keeps the terminal clean)."""
+    with htslib.captured() as said:
+        try:
+            htslib.set_level(htslib.DEFAULT_LEVEL)
+            vcf = VCF(str(path), lazy=True)
+            for k, _ in enumerate(vcf(region) if region else vcf):
+                if k > n:
+                    break
+        except Exception:  # noqa: BLE001 - the failure being diagnosed
+            pass
+        finally:
+            htslib.set_level(0)
+    return said.message()
 
 
 def _format_int(rec, key: str, i: int) -> int | None:
@@ -240,8 +255,13 @@ def _alleles(path: Path, locus: Locus, rec: _Record, build: str) -> list[VcfAlle
     out = []
     for i, alt in enumerate(rec.alts, start=1):
         copies = calls.count(i)
-        if copies == 0 or alt.startswith(_SYMBOLIC):
+        if copies == 0 or alt in _NOT_AN_ALLELE:
             continue
+        if alt.startswith("<") or "[" in alt or "]" in alt:
+            raise InputFileError(
+                f"{path}: record {text}: the sample carries the symbolic/structural allele {alt[:40]}, which "
+                "this test cannot assess from a VCF (assess it separately)"
+            )
         pos38 = locus.from_build(rec.pos, build)
         try:
             v = normalize(locus, GenomicVariant(pos38, rec.ref.upper(), alt.upper()))

@@ -76,8 +76,8 @@ def analyze_read(trace: Trace, target: Target) -> ReadResult:
     snr = signal_to_noise(peaks)
     if snr < MIN_SNR:
         raise AnalysisError(
-            f"{trace.name}: signal-to-noise {snr:.1f} is below {MIN_SNR:g} (flat or failed trace): QC failed, "
-            "no calls from it"
+            f"{trace.name}: signal-to-noise {snr:.1f} is below {MIN_SNR:g} (flat or failed trace): "
+            "QC failed, no calls from it"
         )
     trim = mott_trim(trace.quality)
     pl = place(trace.name, trace.bases, trim, target.sequence, target.reverse)
