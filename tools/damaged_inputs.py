@@ -22,6 +22,7 @@ the table in the given markdown file between the ``<!-- campaign -->`` markers.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import random
@@ -102,10 +103,8 @@ def _bgzip(text: bytes, path: Path, index: bool = True) -> Path:
     pysam.tabix_compress(str(plain), str(path), force=True)
     plain.unlink()
     if index:
-        try:
+        with contextlib.suppress(Exception):  # an unindexable damaged file is itself a case
             pysam.tabix_index(str(path), preset="vcf", force=True)
-        except Exception:  # noqa: BLE001 - an unindexable damaged file is itself a case
-            pass
     return path
 
 

@@ -7,6 +7,7 @@ error naming the record.  gVCF reference blocks (``END`` with ``<NON_REF>``) giv
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,11 +93,9 @@ def _describe(exc: BaseException) -> str:
 
 
 def _close(vcf: VCF) -> None:
-    with htslib.captured():
-        try:
-            vcf.close()
-        except Exception:  # noqa: BLE001 - closing a damaged file; the error that matters is already raised
-            pass
+    # closing a damaged file may fail too: the error that matters is already raised
+    with htslib.captured(), suppress(Exception):
+        vcf.close()
 
 
 def _build(path: Path, seqnames: list, seqlens: list, build: str | None) -> tuple[str, str | None]:
