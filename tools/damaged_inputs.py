@@ -90,7 +90,8 @@ def generic_cases(fmt: str, files: list[Path], work: Path, rng: random.Random, f
         dst.write_bytes(data)
         _copy_with_index(target, dst)
         others = [shutil.copy(f, d / f.name) and d / f.name for f in files[:-1]]
-        cases.append(Case(fmt, name, [*others, dst]))
+        extra = ["--reference-fasta", str(target.parent / "genome.fa.gz")] if fmt == "cram" else []
+        cases.append(Case(fmt, name, [*others, dst], extra))
     return cases
 
 
@@ -341,6 +342,7 @@ def main() -> None:
     ap.add_argument("--src", type=Path, default=ROOT / "src", help="the whimscreen source to test")
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--table", type=Path, help="markdown file whose campaign table to rewrite")
+    ap.add_argument("--formats", nargs="*", help="only these formats (default: all)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from whimscreen.reference.demo import demo_locus
@@ -355,7 +357,8 @@ def main() -> None:
     for fmt, files in base.items():
         cases += generic_cases(fmt, files, work, rng, args.flips)
     cases += named_cases(base, work, locus)
-    fmts = list(base)
+    fmts = [f for f in base if not args.formats or f in args.formats]
+    cases = [c for c in cases if c.fmt in fmts]
     print(f"{len(cases)} damaged inputs in {work}", file=sys.stderr)
 
     def one(k_case):
