@@ -94,9 +94,15 @@ def write_vcfs(locus: Locus, out_dir: Path) -> dict[str, Path]:
     return {"vcf": plain, "vcf.gz": gz, "bcf": bcf}
 
 
-def write_inputs(locus: Locus, out_dir: Path, cram: bool = False, depth: int = 25) -> dict[str, list[Path]]:
+TRACE_AMPLICON = (136114749, 136115299)  # GRCh38, holds SNV
+
+
+def write_inputs(
+    locus: Locus, out_dir: Path, cram: bool = False, depth: int = 25, trace_amplicon: tuple = TRACE_AMPLICON
+) -> dict[str, list[Path]]:
     """Every kind of input in ``out_dir``, by format name -> the file(s) one analysis takes.  With ``cram``
-    also ``cram`` (the genome FASTA it needs is ``out_dir/genome.fa.gz``; writing it takes seconds)."""
+    also ``cram`` (the genome FASTA it needs is ``out_dir/genome.fa.gz``; writing it takes seconds).
+    ``depth``: read pairs per amplicon; ``trace_amplicon``: the GRCh38 interval the AB1 trace reads."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     alt = "A" if locus.base(SNV) != "A" else "G"
@@ -108,7 +114,7 @@ def write_inputs(locus: Locus, out_dir: Path, cram: bool = False, depth: int = 2
     bam = write_bam(locus, pair.fastq, out_dir / "s.bam")
     vcfs = write_vcfs(locus, out_dir)
     traces = write_sample(
-        locus, out_dir / "ab1", [(_gv(truth[0]), "het")], amplicons={"ex2a": (136114749, 136115299)}
+        locus, out_dir / "ab1", [(_gv(truth[0]), "het")], amplicons={"ex2a": trace_amplicon}
     )
     out = {
         "fastq": [single.fastq[0]],

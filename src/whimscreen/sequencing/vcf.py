@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pysam
 from cyvcf2 import VCF
 
 from whimscreen.errors import InputFileError, VariantError, WhimscreenError
@@ -50,16 +51,23 @@ _FILTER_ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")  # no whitespace, ';', '=', ',' 
 
 
 def _header(path: Path, build: str | None, sample_name: str | None) -> tuple[VCF, str, str | None, int, str]:
-    """Open and check the header: (vcf, build, contig, sample index, sample name).  cyvcf2 raises bare
-    ``Exception`` (and OverflowError, UnicodeDecodeError ...) on damaged headers: each becomes an
-    ``InputFileError`` naming the file, htslib's own message folded in."""
+    """Open and check the header: (vcf, build, contig, sample index, sample name).  The header's contigs
+    and samples are read with pysam (cyvcf2's ``seqnames`` falls back to the index when the header has no
+    contig and crashes the process on a damaged BCF); records with cyvcf2.  Both raise bare ``Exception``,
+    OverflowError, UnicodeDecodeError ... on damaged headers: each becomes an ``InputFileError`` naming the
+    file, htslib's own message folded in."""
     vcf, error = None, None
     with htslib.captured() as said:
         try:
+            with pysam.VariantFile(str(path)) as vf:
+                contigs = list(vf.header.contigs.values())
+                seqnames = [c.name for c in contigs]
+                seqlens = [_length(c) for c in contigs]
+                if None in seqlens:
+                    seqlens = []
+                samples = list(vf.header.samples)
             vcf = VCF(str(path), lazy=True)
-            seqnames, seqlens = list(vcf.seqnames), _seqlens(vcf)
-            samples = list(vcf.samples)
-        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception; nothing of ours runs here
+        except Exception as exc:  # noqa: BLE001 - pysam/cyvcf2 raise bare Exception; nothing of ours runs here
             error = exc
             if vcf is not None:
                 _close(vcf)
@@ -76,11 +84,10 @@ def _header(path: Path, build: str | None, sample_name: str | None) -> tuple[VCF
     return vcf, build, contig, s, samples[s]
 
 
-def _seqlens(vcf: VCF) -> list[int]:
-    try:
-        return list(vcf.seqlens)
-    except Exception:  # noqa: BLE001 - cyvcf2 raises when no ##contig line gives a length
-        return []
+def _length(contig) -> int | None:
+    """The ##contig length as written (htslib keeps 2^32 - 1 for any number that does not fit)."""
+    text = dict(contig.header_record).get("length", "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
 
 
 def _describe(exc: BaseException) -> str:
