@@ -176,9 +176,7 @@ def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None
                 for rec in af.fetch(src.contig, start - 1, end):
                     src.records += 1
                     item = _convert(rec, start, src, mates)
-                    last = (
-                        f"record {src.records} ({rec.query_name} at {src.contig}:{rec.reference_start + 1})"
-                    )
+                    last = rec  # the last good record, named only if a later one fails
                     if item is not None:
                         yield item
             except _LIB_ERRORS as exc:
@@ -187,6 +185,8 @@ def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None
         problem = _close(af)
     failure = failure or problem
     if failure:
+        if last is not None:
+            last = f"record {src.records} ({last.query_name} at {src.contig}:{last.reference_start + 1})"
         said = _diagnose(src, start, end, reference_fasta)
         if "MD5" in said:
             raise InputFileError(
