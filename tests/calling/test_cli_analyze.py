@@ -50,6 +50,11 @@ def test_analyze_fastq_writes_schema_valid_json(tmp_path, fastq, home):
     for path in fastq.fastq:
         assert recorded[path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert recorded[path.name]["bytes"] == path.stat().st_size
+        assert recorded[path.name]["records"] == fastq.n_fragments  # every record of each mate file read
+    # the QC sheet: reads aligned to the locus, on-target fraction (amplicons tile the reportable range)
+    qc = doc["qc"]
+    assert 0.9 * 2 * fastq.n_fragments <= qc["reads_aligned"] <= 2 * fastq.n_fragments
+    assert 0.5 < qc["on_target_fraction"] <= 1.0
 
 
 def _truncated_gz(path, src):

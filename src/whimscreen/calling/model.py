@@ -87,6 +87,8 @@ class CoverageQC:
     mean_depth: float | None
     min_observed_depth: int | None = None
     reason: str | None = None
+    reads_aligned: int | None = None  # read inputs: reads aligned to the locus and counted
+    on_target_fraction: float | None = None  # read inputs: reads on the reportable range / reads read
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "uncovered", tuple(tuple(iv) for iv in self.uncovered))
@@ -104,7 +106,13 @@ class CoverageQC:
             "uncovered": [{"start": a, "end": b} for a, b in self.uncovered],
             "uncovered_build": [{"start": a, "end": b} for a, b in self.uncovered_build],
             "reason": self.reason,
+            "reads_aligned": self.reads_aligned,
+            "on_target_fraction": _rounded(self.on_target_fraction, 4),
         }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,7 @@ class SampleAnalysis:
     software_version: str
     parameters: dict = field(default_factory=dict)
     inputs: tuple[str, ...] = ()  # input file names
-    input_files: tuple[dict, ...] = ()  # {"name", "bytes", "sha256"} of each input, for provenance
+    input_files: tuple[dict, ...] = ()  # {"name", "bytes", "sha256", "records"} of each input (provenance)
 
     def __post_init__(self) -> None:
         if self.input_kind not in INPUT_KINDS:

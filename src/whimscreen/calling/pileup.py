@@ -141,8 +141,8 @@ class Pileup:
                 primer_hi = last[0]
         if primer_hi > primer_lo:
             self._keep(read, primer_lo, primer_hi, end, first is not None, last is not None)
-        hi = primer_hi if hi is None else min(hi, primer_hi)
-        lo = max(lo, primer_lo)
+        hi = min(primer_hi if hi is None else min(hi, primer_hi), len(self.locus.sequence))
+        lo = max(lo, primer_lo, 0)  # a read may run past either end of the locus: count what lies on it
         if hi <= lo:
             self.counts.reads_skipped["no_bases_left"] += 1
             return

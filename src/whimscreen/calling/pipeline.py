@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
+import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -41,7 +42,7 @@ def detect_kind(path: Path) -> str:
         try:
             with gzip.open(path, "rb") as fh:
                 head = fh.read(64)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputFileError(f"{path}: corrupt gzip/BGZF data: {exc}") from exc
         if not head:
             raise InputFileError(f"{path}: empty after decompression")
@@ -86,8 +87,14 @@ def _amplicon_pairs(primers: list) -> bool:
 
 
 def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress, max_insertion) -> tuple:
+    """Calls, QC and counts; the QC carries ``reads_aligned`` and the on-target count (reads overlapping
+    the reportable range, divided by the reads read in ``_reads_analysis``)."""
     pile = Pileup(locus, min_bq=min_bq, min_mq=min_mq, primers=primers, max_insertion=max_insertion)
+    target = _reportable_span(locus)
+    on_target = 0
     for n, (read, lo, hi) in enumerate(reads, start=1):
+        end = read.ref0 + sum(k for op, k in read.cigar if op in (0, 2, 3, 7, 8))
+        on_target += any(a < end and read.ref0 < b for a, b in target)
         pile.add(read, lo, hi)
         if progress and n % 5000 == 0:
             progress(n)
@@ -100,16 +107,31 @@ def _read_calls(locus, reads, params, min_bq, min_mq, primers, build, progress, 
     clips = unexplained_clips(locus, counts.clip_ends, counts.depth(), indels)
     reach = counts.reach
     qc = coverage_qc(locus, counts.depth(), params.min_depth, min_bq, build, clips, reach, max_insertion)
-    return calls, qc, counts
+    return calls, replace(qc, reads_aligned=counts.reads_used), on_target
 
 
-def _fastq_reads(paths: list[Path], locus: Locus):
+def _reportable_span(locus: Locus) -> list[tuple[int, int]]:
+    """The reportable range as half-open locus-index intervals."""
+    from whimscreen.reference.reportable import reportable_range
+
+    return [(iv.start - locus.start, iv.end - locus.start + 1) for iv in reportable_range()]
+
+
+def _fastq_reads(paths: list[Path], locus: Locus, records: list[int]):
+    """Aligned reads of one FASTQ or a pair; ``records[i]`` counts the records read from ``paths[i]``."""
     from whimscreen.sequencing.align import align_records
     from whimscreen.sequencing.fastq import read_pairs
 
     if len(paths) > 2:
         raise InputFileError(f"FASTQ input is one file or a pair of mate files, got {len(paths)}")
-    return align_records(locus, read_pairs(paths[0], paths[1] if len(paths) == 2 else None))
+
+    def counted():
+        for pair in read_pairs(paths[0], paths[1] if len(paths) == 2 else None):
+            for i in range(len(paths)):
+                records[i] += 1
+            yield pair
+
+    return align_records(locus, counted())
 
 
 def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
@@ -144,7 +166,7 @@ def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
         qc = replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
     else:
         qc = unknown_coverage_qc(locus, params.min_depth, min_bq, content.build, NO_COVERAGE_REASON)
-    return calls, qc, content.build
+    return calls, qc, content.build, [content.records]
 
 
 def analyze_paths(
@@ -193,9 +215,9 @@ def analyze_paths(
     if kind == "vcf":
         if len(paths) != 1:
             raise InputFileError("VCF input is one file")
-        calls, qc, build = _vcf_analysis(paths[0], locus, build, sample_name, params, min_bq)
+        calls, qc, build, records = _vcf_analysis(paths[0], locus, build, sample_name, params, min_bq)
     else:
-        calls, qc, build = _reads_analysis(
+        calls, qc, build, records = _reads_analysis(
             kind,
             paths,
             locus,
@@ -225,7 +247,7 @@ def analyze_paths(
         __version__,
         parameters,
         tuple(p.name for p in paths),
-        tuple(file_digest(p) for p in paths),
+        tuple(file_digest(p) | {"records": n} for p, n in zip(paths, records, strict=True)),
     )
     if out_dir is not None:
         write_analysis(analysis, Path(out_dir), locus, enrich)
@@ -255,10 +277,14 @@ def _check_parameters(build, min_depth, min_bq, min_mq) -> None:
 def _reads_analysis(
     kind, paths, locus, build, params, min_bq, min_mq, primers, reference_fasta, progress, max_insertion
 ):
+    """Calls, QC, build and the records read from each file (FASTQ: every record; BAM/CRAM: the records
+    in the locus region the index led to)."""
+    records = [0] * len(paths)
+    src = None
     if kind == "fastq":
         if build not in (None, "GRCh38"):
             raise AnalysisError("FASTQ reads are aligned to the locus and reported on GRCh38; omit --build")
-        build, reads = "GRCh38", _fastq_reads(paths, locus)
+        build, reads = "GRCh38", _fastq_reads(paths, locus, records)
     else:
         from whimscreen.sequencing.bam import locus_reads, source_for
 
@@ -271,10 +297,14 @@ def _reads_analysis(
             )
         build, reads = src.build, locus_reads(src, locus, reference_fasta)
     primer_intervals = read_primers(primers, locus, build) if primers else []
-    calls, qc, _counts = _read_calls(
+    calls, qc, on_target = _read_calls(
         locus, reads, params, min_bq, min_mq, primer_intervals, build, progress, max_insertion
     )
-    return calls, qc, build
+    if src is not None:
+        records = [src.records]
+    total = sum(records)
+    qc = replace(qc, on_target_fraction=min(1.0, on_target / total) if total else None)
+    return calls, qc, build, records
 
 
 def _sanger(paths, sample, out_dir, locus, build, reference, enrich, render):

@@ -44,4 +44,19 @@ def main() -> None:
         if isinstance(exc, click.ClickException):
             exc.show()
             sys.exit(exc.exit_code)
-        raise
+        sys.exit(internal_error(exc))
+
+
+def internal_error(exc: BaseException) -> int:
+    """An exception WHIMscreen did not raise on purpose: one line, never a traceback; exit status 1 is kept
+    for this (a bad input is a ``WhimscreenError``, exit 2)."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        if "whimscreen" in tb.tb_frame.f_code.co_filename:
+            name = tb.tb_frame.f_code.co_filename.rsplit("whimscreen", 1)[-1].lstrip("/")
+            where = f" at {name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    text = " ".join(str(exc).split())[:300]
+    typer.echo(f"error: internal error ({type(exc).__name__}: {text}{where}); please report it", err=True)
+    return 1

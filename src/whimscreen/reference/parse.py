@@ -36,8 +36,36 @@ def _parser() -> hgvs.parser.Parser:
     return hgvs.parser.Parser()
 
 
+MAX_DIGITS = 10  # no position or offset on or near the locus (chr2 is 243 Mb) needs more digits
+MAX_LENGTH = 10_000  # characters of an expression (an insertion may spell out a few thousand bases)
+
+
+def shown(text: str, width: int = 60) -> str:
+    """``text`` for a one-line message: long input cut, with its length."""
+    return text if len(text) <= width else f"{text[:width]}... ({len(text)} characters)"
+
+
+def _check_text(text: str) -> None:
+    """Refuse, before any parsing or big-integer work, what can never name a CXCR4 variant."""
+    odd = next((ch for ch in text if not ch.isascii() or not ch.isprintable()), None)
+    if odd is not None:
+        raise VariantSyntaxError(
+            f"{shown(text)}: character {odd!r} (U+{ord(odd):04X}) is not accepted; write positions with "
+            "the digits 0-9 and bases with A/C/G/T"
+        )
+    for m in re.finditer(r"\d+", text):
+        if len(m.group()) > MAX_DIGITS and not text[: m.start()].endswith(("NM_", "NC_", "NG_", "NR_")):
+            raise OutOfLocusError(
+                f"{shown(text)}: the number {m.group()[:12]}... ({len(m.group())} digits) lies beyond the "
+                "CXCR4 locus"
+            )
+    if len(text) > MAX_LENGTH:
+        raise VariantSyntaxError(f"{shown(text)}: longer than {MAX_LENGTH} characters")
+
+
 def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVariant:
     text = text.strip()
+    _check_text(text)
     m = _VCF.match(text)
     if m:
         pos = from_build(int(m.group(1)), build)
@@ -49,8 +77,15 @@ def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVari
         text = f"{MANE}:{text.split(':', 1)[1]}"
     try:
         var = _parser().parse_hgvs_variant(text)
-    except hgvs.exceptions.HGVSError as exc:
-        raise VariantSyntaxError(f"{text}: not a valid HGVS or chr2:POS:REF:ALT expression ({exc})") from exc
+    except (hgvs.exceptions.HGVSError, ValueError) as exc:  # the grammar's int() can fail too
+        raise VariantSyntaxError(
+            f"{shown(text)}: not a valid HGVS or chr2:POS:REF:ALT expression ({shown(str(exc), 120)})"
+        ) from exc
+    if var.posedit.uncertain or getattr(var.posedit.pos, "uncertain", False):
+        raise VariantSyntaxError(
+            f"{shown(text)}: uncertain positions such as (100_200) are not accepted: a result names one "
+            "exact variant"
+        )
     ac = var.ac
     if var.type == "c":
         tx = by_accession(ac)
@@ -93,6 +128,11 @@ def _to_genomic(locus: Locus, var, to_g, minus: bool, text: str) -> GenomicVaria
     strand = revcomp if minus else (lambda s: s)
     plus_ref = locus.fetch(lo, hi)
     stated = getattr(edit, "ref", None) or ""
+    if stated.isdigit() and int(stated) != hi - lo + 1:
+        raise VariantSyntaxError(
+            f"{text}: the stated length {stated} disagrees with the interval, which holds {hi - lo + 1} "
+            f"base{'s' if hi > lo else ''}"
+        )
     if stated and not stated.isdigit() and strand(plus_ref) != stated.upper():
         raise ReferenceMismatchError(
             f"{text}: the stated reference {stated} does not match the reference ({strand(plus_ref)})"

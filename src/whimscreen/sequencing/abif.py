@@ -77,7 +77,10 @@ def read_trace(path: Path) -> Trace:
         raw = record.annotations["abif_raw"]
     except Exception as exc:  # Biopython raises struct.error/ValueError/AssertionError/... on bad files
         raise InputFileError(f"{path}: truncated or corrupt ABIF file ({type(exc).__name__}: {exc})") from exc
-    return _from_raw(path, raw)
+    try:
+        return _from_raw(path, raw)
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:  # odd values in known tags
+        raise InputFileError(f"{path}: inconsistent ABIF trace data ({type(exc).__name__}: {exc})") from exc
 
 
 def _from_raw(path: Path, raw: dict) -> Trace:
@@ -100,6 +103,12 @@ def _from_raw(path: Path, raw: dict) -> Trace:
     scans = len(channels["A"])
     if peaks.min() < 0 or peaks.max() >= scans:
         raise InputFileError(f"{path}: peak positions outside the trace ({scans} scans)")
+    if len(peaks) > 1 and (np.diff(peaks) <= 0).any():
+        k = int(np.nonzero(np.diff(peaks) <= 0)[0][0]) + 1
+        raise InputFileError(
+            f"{path}: peak positions (PLOC) must increase along the read; call {k + 1} is at scan "
+            f"{peaks[k]}, not after call {k} at scan {peaks[k - 1]}"
+        )
     qual_raw = _pick(raw, "PCON2", "PCON1")
     estimated = qual_raw is None
     if estimated:

@@ -18,6 +18,7 @@ import pysam
 from whimscreen.errors import InputFileError
 from whimscreen.reference.install import CHR2_LENGTH
 from whimscreen.reference.locus import Locus
+from whimscreen.sequencing import htslib
 from whimscreen.sequencing.reads import AlignedRead
 
 CHR2_NAMES = ("chr2", "2", "NC_000002.12", "NC_000002.11")
@@ -37,6 +38,7 @@ class AlignmentSource:
     build: str
     contig: str
     skipped: Counter = field(default_factory=Counter)
+    records: int = 0  # records read from the file (the locus region), skipped ones included
 
 
 def build_from_header(path: Path, lengths: dict[str, int]) -> tuple[str, str]:
@@ -53,48 +55,172 @@ def build_from_header(path: Path, lengths: dict[str, int]) -> tuple[str, str]:
     raise InputFileError(f"{path}: no chromosome 2 in the header (looked for {', '.join(CHR2_NAMES)})")
 
 
-def open_alignments(path: Path, kind: str, reference_fasta: Path | None = None) -> pysam.AlignmentFile:
-    if kind == "cram" and reference_fasta is None:
+_LIB_ERRORS = (OSError, ValueError, KeyError, IndexError, OverflowError, UnicodeDecodeError, RuntimeError)
+
+
+def _check_reference(path: Path, kind: str, reference_fasta: Path | None) -> None:
+    if kind != "cram":
+        return
+    if reference_fasta is None:
         raise InputFileError(
             f"{path}: CRAM decoding needs the genome FASTA the file was written with: pass --reference-fasta"
         )
-    try:
-        af = pysam.AlignmentFile(
-            str(path),
-            "rc" if kind == "cram" else "rb",
-            reference_filename=str(reference_fasta) if reference_fasta else None,
+    if not Path(reference_fasta).is_file():  # htslib would silently take the header's UR: path instead
+        raise InputFileError(f"{reference_fasta}: no such file (--reference-fasta for {path})")
+
+
+def _reference_lengths(path: Path, reference_fasta: Path) -> dict[str, int]:
+    """Contig lengths of the --reference-fasta: it must be a readable (indexed or indexable) FASTA, or
+    htslib falls back to the CRAM header's UR: path without a word."""
+    with htslib.captured() as said:
+        try:
+            with pysam.FastaFile(str(reference_fasta)) as fa:
+                return dict(zip(fa.references, fa.lengths, strict=True))
+        except _LIB_ERRORS as exc:
+            error = exc
+    raise InputFileError(
+        f"{reference_fasta}: cannot read as an indexed FASTA (--reference-fasta for {path}): "
+        f"{_problem(error, said)}"
+    ) from error
+
+
+def _problem(exc: BaseException, said: htslib.Captured) -> str:
+    text = said.message()
+    if "MD5" in text or "md5" in text:
+        return (
+            "the --reference-fasta sequence differs from the one the CRAM was written with "
+            f"(MD5 mismatch: wrong genome or build?) (htslib: {text})"
         )
-    except (OSError, ValueError) as exc:
-        raise InputFileError(f"{path}: cannot open as {kind.upper()}: {exc}") from exc
-    if not af.has_index():
-        af.close()
+    return f"{exc or type(exc).__name__}{said.suffix()}"
+
+
+def open_alignments(path: Path, kind: str, reference_fasta: Path | None = None) -> pysam.AlignmentFile:
+    _check_reference(path, kind, reference_fasta)
+    with htslib.captured() as said:
+        try:
+            af = pysam.AlignmentFile(
+                str(path),
+                "rc" if kind == "cram" else "rb",
+                reference_filename=str(reference_fasta) if reference_fasta else None,
+            )
+        except _LIB_ERRORS as exc:
+            af = None
+            error = exc
+        if af is not None:
+            try:
+                indexed = af.has_index()
+                if indexed:
+                    af.check_index()
+            except _LIB_ERRORS as exc:
+                _close(af)
+                raise InputFileError(f"{path}: the index cannot be read: {_problem(exc, said)}") from exc
+    if af is None:
+        raise InputFileError(f"{path}: cannot open as {kind.upper()}: {_problem(error, said)}") from error
+    if not indexed:
+        _close(af)
+        found = [p for p in _index_paths(Path(path)) if p.exists()]
+        if found:
+            raise InputFileError(
+                f"{found[0]}: the index cannot be read (empty, corrupt or not this file's); re-index with "
+                f"'samtools index {path}'"
+            )
         raise InputFileError(
             f"{path}: no index (.bai/.csi/.crai) found; index it with 'samtools index {path}'"
         )
     return af
 
 
+def _index_paths(path: Path) -> list[Path]:
+    return [Path(f"{path}{ext}") for ext in (".bai", ".csi", ".crai")] + [path.with_suffix(".bai")]
+
+
+def _close(af: pysam.AlignmentFile) -> str | None:
+    """Close, keeping htslib quiet; returns the problem when closing fails (a damaged BGZF stream)."""
+    with htslib.captured() as said:
+        try:
+            af.close()
+        except _LIB_ERRORS as exc:
+            return _problem(exc, said)
+    return None
+
+
 def source_for(path: Path, kind: str, reference_fasta: Path | None = None) -> AlignmentSource:
-    with open_alignments(path, kind, reference_fasta) as af:
+    af = open_alignments(path, kind, reference_fasta)
+    try:
         lengths = dict(zip(af.references, af.lengths, strict=True))
+    finally:
+        _close(af)
     build, contig = build_from_header(path, lengths)
+    if kind == "cram":
+        ref = _reference_lengths(path, reference_fasta)
+        if ref.get(contig) != lengths[contig]:
+            have = f"length {ref[contig]}" if contig in ref else "no such contig"
+            raise InputFileError(
+                f"{reference_fasta}: not the genome {path} was written with: the CRAM's {contig} has length "
+                f"{lengths[contig]}, the FASTA has {have}"
+            )
     return AlignmentSource(Path(path), kind, build, contig)
 
 
 def locus_reads(src: AlignmentSource, locus: Locus, reference_fasta: Path | None = None) -> Iterator[tuple]:
-    """(AlignedRead, lo, hi) for every usable read overlapping the locus."""
+    """(AlignedRead, lo, hi) for every usable read overlapping the locus; ``src.records`` counts every
+    record read (skipped ones included).  Any failure of the file names it and the last good record."""
     start, end = locus.bounds(src.build)
     mates: dict[str, tuple[int, int]] = {}
-    with open_alignments(src.path, src.kind, reference_fasta) as af:
-        try:
-            for rec in af.fetch(src.contig, start - 1, end):
-                item = _convert(rec, start, src, mates)
-                if item is not None:
-                    yield item
-        except (OSError, ValueError) as exc:
+    af = open_alignments(src.path, src.kind, reference_fasta)
+    last = None
+    failure: str | None = None
+    try:
+        with htslib.silenced():
+            try:
+                for rec in af.fetch(src.contig, start - 1, end):
+                    src.records += 1
+                    item = _convert(rec, start, src, mates)
+                    last = rec  # the last good record, named only if a later one fails
+                    if item is not None:
+                        yield item
+            except _LIB_ERRORS as exc:
+                failure = f"{exc or type(exc).__name__}"
+    finally:
+        problem = _close(af)
+    failure = failure or problem
+    if failure:
+        if last is not None:
+            last = f"record {src.records} ({last.query_name} at {src.contig}:{last.reference_start + 1})"
+        said = _diagnose(src, start, end, reference_fasta)
+        if "MD5" in said:
             raise InputFileError(
-                f"{src.path}: cannot read the locus region (truncated or corrupt?): {exc}"
-            ) from exc
+                f"{reference_fasta}: not the genome {src.path} was written with: the sequence of "
+                f"{src.contig} differs (reference MD5 mismatch; wrong genome, build or version?)"
+            )
+        raise InputFileError(
+            f"{src.path}: cannot read the locus region {f'after {last}' if last else 'at its first record'} "
+            "(truncated or corrupt?): "
+            f"{failure}{f' (htslib: {said})' if said else ''}"
+        )
+
+
+def _diagnose(src: AlignmentSource, start: int, end: int, reference_fasta: Path | None) -> str:
+    """htslib's own words on the failure: the region read again with its messages on, captured (only on
+    the error path)."""
+    with htslib.captured() as said:
+        htslib.set_level(htslib.DEFAULT_LEVEL)
+        try:
+            af = pysam.AlignmentFile(
+                str(src.path),
+                "rc" if src.kind == "cram" else "rb",
+                reference_filename=str(reference_fasta) if reference_fasta else None,
+            )
+            try:
+                for _ in af.fetch(src.contig, start - 1, end):
+                    pass
+            finally:
+                af.close()
+        except _LIB_ERRORS:
+            pass
+        finally:
+            htslib.set_level(0)
+    return said.message()
 
 
 def _convert(rec: pysam.AlignedSegment, start: int, src: AlignmentSource, mates: dict) -> tuple | None:

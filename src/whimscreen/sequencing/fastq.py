@@ -33,18 +33,19 @@ def read_fastq(path: Path) -> Iterator[Record]:
 
     Parsed with pysam's FASTX reader (htslib's kseq) and every record checked here; at the first record
     that fails, or any reader error, the file is read again with the line-by-line reader below, which
-    names the record and the problem (a bad file is rare, a clear message matters)."""
+    names the record and the problem (a bad file is rare, a clear message matters).  A header that is not
+    UTF-8 (pysam cannot decode it) is read by that reader too, with the undecodable bytes replaced."""
     path = Path(path)
     n = 0
     quiet = pysam.set_verbosity(0)  # htslib would print its own errors; ours name the file and record
     try:
         with pysam.FastxFile(str(path), persist=False) as fh:
             for rec in fh:
-                seq, qual = rec.sequence or "", rec.quality
+                name, seq, qual = rec.name, rec.sequence or "", rec.quality  # may raise: nothing counted yet
                 if qual is None or not _fine(seq, qual):
                     break
                 n += 1
-                yield rec.name or f"read{n}", seq.upper(), qual
+                yield name or f"read{n}", seq.upper(), qual
             else:
                 if n:
                     return

@@ -6,18 +6,22 @@ error naming the record.  gVCF reference blocks (``END`` with ``<NON_REF>``) giv
 
 from __future__ import annotations
 
+import re
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pysam
 from cyvcf2 import VCF
 
-from whimscreen.errors import InputFileError, VariantError
+from whimscreen.errors import InputFileError, VariantError, WhimscreenError
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import GenomicVariant, normalize
+from whimscreen.sequencing import htslib
 from whimscreen.sequencing.bam import build_from_header
 
-_SYMBOLIC = ("<", "*", ".")
+_NOT_AN_ALLELE = ("<NON_REF>", "<*>", "*", ".")  # gVCF "any other allele", spanning deletion, missing
 
 
 @dataclass(frozen=True)
@@ -39,29 +43,88 @@ class VcfContent:
     sample: str
     alleles: list[VcfAllele] = field(default_factory=list)
     gvcf_depth: np.ndarray | None = None  # per locus index, from reference blocks and sites (gVCF only)
+    records: int = 0  # records read from the file (the locus region when indexed)
 
 
-def _open(path: Path) -> VCF:
+_CHR2 = ("chr2", "2", "NC_000002.12", "NC_000002.11")
+_FILTER_ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")  # no whitespace, ';', '=', ',' or non-ASCII
+
+
+def _header(
+    path: Path, build: str | None, sample_name: str | None, need_sample: bool = True
+) -> tuple[VCF, str, str | None, int | None, str | None]:
+    """Open and check the header: (vcf, build, contig, sample index, sample name).  The header's contigs
+    and samples are read with pysam (cyvcf2's ``seqnames`` falls back to the index when the header has no
+    contig and crashes the process on a damaged BCF); records with cyvcf2.  Both raise bare ``Exception``,
+    OverflowError, UnicodeDecodeError ... on damaged headers: each becomes an ``InputFileError`` naming the
+    file, htslib's own message folded in."""
+    vcf, error = None, None
+    with htslib.captured() as said:
+        try:
+            with pysam.VariantFile(str(path)) as vf:
+                contigs = list(vf.header.contigs.values())
+                seqnames = [c.name for c in contigs]
+                seqlens = [_length(c) for c in contigs]
+                if None in seqlens:
+                    seqlens = []
+                samples = list(vf.header.samples)
+            vcf = VCF(str(path), lazy=True)
+        except Exception as exc:  # noqa: BLE001 - pysam/cyvcf2 raise bare Exception; nothing of ours runs here
+            error = exc
+            if vcf is not None:
+                _close(vcf)
+    if error is not None:
+        raise InputFileError(
+            f"{path}: cannot read the VCF/BCF header: {_describe(error)}{said.suffix()}"
+        ) from error
     try:
-        return VCF(str(path), lazy=True)
-    except (OSError, ValueError) as exc:
-        raise InputFileError(f"{path}: cannot open as VCF/BCF: {exc}") from exc
+        build, contig = _build(path, seqnames, seqlens, build)
+        s = _sample(path, samples, sample_name) if need_sample else None
+    except WhimscreenError:
+        _close(vcf)
+        raise
+    return vcf, build, contig, s, samples[s] if s is not None else None
 
 
-def _build(path: Path, vcf: VCF, build: str | None) -> tuple[str, str | None]:
-    lengths = dict(zip(vcf.seqnames, vcf.seqlens, strict=False)) if vcf.seqlens else {}
-    if any(n in lengths for n in ("chr2", "2", "NC_000002.12", "NC_000002.11")):
+def _length(contig) -> int | None:
+    """The ##contig length as written (htslib keeps 2^32 - 1 for any number that does not fit)."""
+    text = dict(contig.header_record).get("length", "")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "text that is not UTF-8 (sample names, alleles or IDs must be UTF-8)"
+    text = " ".join(str(exc).split())[:200]
+    if "htslib::bcf_read" in text:
+        return "htslib cannot parse it"
+    return text or type(exc).__name__
+
+
+def _close(vcf: VCF) -> None:
+    # closing a damaged file may fail too: the error that matters is already raised
+    with htslib.captured(), suppress(Exception):
+        vcf.close()
+
+
+def _build(path: Path, seqnames: list, seqlens: list, build: str | None) -> tuple[str, str | None]:
+    lengths = dict(zip(seqnames, seqlens, strict=False)) if seqlens else {}
+    if any(n in lengths for n in _CHR2):
         found, contig = build_from_header(path, lengths)
         if build and build != found:
             raise InputFileError(f"{path}: header says {found} (chr2 length) but --build {build} was given")
         return found, contig
     if build is None:
+        named = [n for n in _CHR2 if n in seqnames]
+        if named:
+            raise InputFileError(
+                f"{path}: the ##contig line of {named[0]} has no valid length to tell the build; pass --build"
+            )
         raise InputFileError(f"{path}: the header has no chr2 contig length to tell the build; pass --build")
     return build, None
 
 
-def _sample(path: Path, vcf: VCF, name: str | None) -> int:
-    samples = list(vcf.samples)
+def _sample(path: Path, samples: list, name: str | None) -> int:
     if not samples:
         raise InputFileError(f"{path}: no sample columns (genotypes are needed)")
     if name is None:
@@ -75,51 +138,141 @@ def _sample(path: Path, vcf: VCF, name: str | None) -> int:
     return samples.index(name)
 
 
-def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
+@dataclass
+class _Record:
+    """The fields of one record this reader uses, taken out of cyvcf2 in one place (where it can fail)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alts: list
+    filters: tuple
+    end: int | None  # INFO END
+    gt: list  # allele indices of the chosen sample (negative: missing)
+    dp: int | None
+    gq: int | None
+    min_dp: int | None
+    ad: list | None
+
+    @property
+    def text(self) -> str:
+        return f"{self.chrom}:{self.pos}:{self.ref}:{','.join(self.alts)}"
+
+
+def _in_region(path: Path, rec, n: int, start: int, end: int) -> bool:
     try:
-        indexed = any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
-        if contig is not None and indexed:
-            yield from vcf(f"{contig}:{start}-{end}")
-            return
-        for rec in vcf:
-            if rec.CHROM in ("chr2", "2", "NC_000002.12", "NC_000002.11") and start <= rec.POS <= end:
-                yield rec
-    except (OSError, ValueError, StopIteration) as exc:
-        raise InputFileError(f"{path}: cannot read records (truncated or corrupt?): {exc}") from exc
+        chrom, pos = rec.CHROM, int(rec.POS)
+    except Exception as exc:  # noqa: BLE001 - cyvcf2: UnicodeDecodeError, OverflowError ...
+        raise InputFileError(f"{path}: record {n}: cannot be read: {_describe(exc)}") from exc
+    if pos < 1:
+        raise InputFileError(f"{path}: record {n} ({chrom}:{pos}): POS must be a positive number")
+    return chrom in _CHR2 and start <= pos <= end
+
+
+def _fields(path: Path, rec, s: int, n: int) -> _Record:
+    try:
+        end = rec.INFO.get("END")
+        gt = rec.genotypes[s] if rec.genotypes else []
+        ad_all = _format(rec, "AD")
+        out = _Record(
+            rec.CHROM,
+            int(rec.POS),
+            rec.REF,
+            list(rec.ALT),
+            () if rec.FILTER is None else tuple(rec.FILTER.split(";")),  # None: PASS or '.'
+            None if end is None else int(end),
+            [a for a in gt[:-1] if a is not None],
+            _format_int(rec, "DP", s),
+            _format_int(rec, "GQ", s),
+            _format_int(rec, "MIN_DP", s),
+            None if ad_all is None else [int(x) for x in np.ravel(ad_all[s])],
+        )
+    except Exception as exc:  # noqa: BLE001 - cyvcf2 raises bare Exception, TypeError, UnicodeDecodeError ...
+        raise InputFileError(f"{path}: record {n}: cannot be read: {_describe(exc)}") from exc
+    where = f"{path}: record {n} ({out.text[:80]})"
+    if out.pos < 1:
+        raise InputFileError(f"{where}: POS must be a positive number")
+    if any(not _FILTER_ID.match(f) for f in out.filters):
+        raise InputFileError(f"{where}: FILTER {';'.join(out.filters)!r} has an empty or invalid filter ID")
+    out.filters = tuple(f for f in out.filters if f != "PASS")
+    if any(a > len(out.alts) for a in out.gt):
+        raise InputFileError(f"{where}: the genotype names an allele the record does not have")
+    return out
+
+
+def _format(rec, key: str):
+    try:
+        return rec.format(key)
+    except KeyError:
+        return None
+
+
+def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
+    """(record number, record) over the locus, through the index when there is one; any reading failure
+    names the file, the record number (counted from the first record read) and htslib's own message."""
+    n = 0
+    indexed = contig is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
+    region = f"{contig}:{start}-{end}" if indexed else None
+    try:
+        for rec in vcf(region) if indexed else vcf:
+            n += 1
+            yield n, rec
+    except WhimscreenError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - cyvcf2/htslib: bare Exception, OSError, StopIteration ...
+        text = _describe(exc)
+        if "index" in text and n == 0:
+            raise InputFileError(
+                f"{path}: the index (.tbi/.csi) cannot be read (empty, corrupt or not this file's); "
+                f"re-index with 'tabix -p vcf {path}' or 'bcftools index {path}'"
+            ) from exc
+        said = _diagnose(path, region, n)
+        raise InputFileError(
+            f"{path}: cannot read record {n + 1} (malformed, truncated or corrupt): {said or text}"
+        ) from exc
+
+
+def _diagnose(path: Path, region: str | None, n: int) -> str:
+    """htslib's own words on record ``n + 1``: read the records again up to it with htslib's messages on,
+    captured (only on the error path; reading silenced keeps the terminal clean)."""
+    with htslib.captured() as said:
+        try:
+            htslib.set_level(htslib.DEFAULT_LEVEL)
+            vcf = VCF(str(path), lazy=True)
+            for k, _ in enumerate(vcf(region) if region else vcf):
+                if k > n:
+                    break
+        except Exception:  # noqa: BLE001 - the failure being diagnosed
+            pass
+        finally:
+            htslib.set_level(0)
+    return said.message()
 
 
 def _format_int(rec, key: str, i: int) -> int | None:
-    try:
-        value = rec.format(key)
-    except KeyError:
-        return None
+    value = _format(rec, key)
     if value is None:
         return None
     v = value[i].ravel()
     return int(v[0]) if v.size and v[0] >= 0 and v[0] > -(2**31) + 8 else None
 
 
-def _alleles(path: Path, locus: Locus, rec, s: int, build: str) -> list[VcfAllele]:
-    gt = rec.genotypes[s]
-    calls = [a for a in gt[:-1] if a is not None and a >= 0]
-    text = f"{rec.CHROM}:{rec.POS}:{rec.REF}:{','.join(rec.ALT)}"
-    filters = tuple(rec.FILTER.split(";")) if rec.FILTER else ()
-    ad = None
-    try:
-        ad_all = rec.format("AD")
-        if ad_all is not None:
-            ad = [int(x) for x in ad_all[s]]
-    except KeyError:
-        pass
-    dp, gq = _format_int(rec, "DP", s), _format_int(rec, "GQ", s)
+def _alleles(path: Path, locus: Locus, rec: _Record, build: str) -> list[VcfAllele]:
+    calls = [a for a in rec.gt if a >= 0]
+    ad, dp, gq, text = rec.ad, rec.dp, rec.gq, rec.text
     out = []
-    for i, alt in enumerate(rec.ALT, start=1):
+    for i, alt in enumerate(rec.alts, start=1):
         copies = calls.count(i)
-        if copies == 0 or alt.startswith(_SYMBOLIC):
+        if copies == 0 or alt in _NOT_AN_ALLELE:
             continue
-        pos38 = locus.from_build(rec.POS, build)
+        if alt.startswith("<") or "[" in alt or "]" in alt:
+            raise InputFileError(
+                f"{path}: record {text}: the sample carries the symbolic/structural allele {alt[:40]}, which "
+                "this test cannot assess from a VCF (assess it separately)"
+            )
+        pos38 = locus.from_build(rec.pos, build)
         try:
-            v = normalize(locus, GenomicVariant(pos38, rec.REF.upper(), alt.upper()))
+            v = normalize(locus, GenomicVariant(pos38, rec.ref.upper(), alt.upper()))
         except VariantError as exc:
             raise InputFileError(f"{path}: record {text}: {exc}") from exc
         ref_d = ad[0] if ad and len(ad) > i and ad[0] >= 0 else None
@@ -127,7 +280,7 @@ def _alleles(path: Path, locus: Locus, rec, s: int, build: str) -> list[VcfAllel
         depth = dp if dp is not None else (sum(x for x in ad if x >= 0) if ad else None)
         af = alt_d / depth if alt_d is not None and depth else None
         gt_text = "1/1" if copies == 2 or (copies == 1 and len(calls) == 1) else "0/1"
-        out.append(VcfAllele(v, gt_text, gq, depth, ref_d, alt_d, af, filters, text))
+        out.append(VcfAllele(v, gt_text, gq, depth, ref_d, alt_d, af, rec.filters, text))
     return out
 
 
@@ -135,47 +288,51 @@ def read_vcf(
     path: Path, locus: Locus, build: str | None = None, sample_name: str | None = None, min_depth: int = 20
 ) -> VcfContent:
     path = Path(path)
-    vcf = _open(path)
+    vcf, build, contig, s, sample = _header(path, build, sample_name)
     try:
-        build, contig = _build(path, vcf, build)
-        s = _sample(path, vcf, sample_name)
         start, end = locus.bounds(build)
-        content = VcfContent(build, list(vcf.samples)[s])
+        content = VcfContent(build, sample)
         depth = np.zeros(len(locus.sequence), np.int64)
         seen: set[GenomicVariant] = set()
-        for rec in _records(path, vcf, contig, start, end):
-            if rec.INFO.get("END") is not None and all(a.startswith("<") for a in rec.ALT):
-                content.gvcf_depth = depth
-                dp = _format_int(rec, "MIN_DP", s) or _format_int(rec, "DP", s) or 0
-                a = max(locus.from_build(rec.POS, build), locus.start) - locus.start
-                b = min(locus.from_build(int(rec.INFO["END"]), build), locus.end) - locus.start
-                depth[a : b + 1] = np.maximum(depth[a : b + 1], dp)
-                continue
-            dp = _format_int(rec, "DP", s)
-            if dp is not None:
-                a = locus.from_build(rec.POS, build) - locus.start
-                depth[a : a + len(rec.REF)] = np.maximum(depth[a : a + len(rec.REF)], dp)
-            for allele in _alleles(path, locus, rec, s, build):
-                if allele.variant not in seen:
-                    seen.add(allele.variant)
-                    content.alleles.append(allele)
+        with htslib.silenced():
+            for n, raw in _records(path, vcf, contig, start, end):
+                content.records += 1
+                if not _in_region(path, raw, n, start, end):
+                    continue
+                rec = _fields(path, raw, s, n)
+                if rec.end is not None and all(a.startswith("<") for a in rec.alts):
+                    content.gvcf_depth = depth
+                    dp = rec.min_dp or rec.dp or 0
+                    a = max(locus.from_build(rec.pos, build), locus.start) - locus.start
+                    b = min(locus.from_build(rec.end, build), locus.end) - locus.start
+                    depth[a : b + 1] = np.maximum(depth[a : b + 1], dp)
+                    continue
+                if rec.dp is not None:
+                    a = locus.from_build(rec.pos, build) - locus.start
+                    depth[a : a + len(rec.ref)] = np.maximum(depth[a : a + len(rec.ref)], rec.dp)
+                for allele in _alleles(path, locus, rec, build):
+                    if allele.variant not in seen:
+                        seen.add(allele.variant)
+                        content.alleles.append(allele)
         return content
     finally:
-        vcf.close()
+        _close(vcf)
 
 
 def locus_sites(path: Path, locus: Locus, build: str | None = None):
-    """(build, records over the locus) of a sites-only VCF such as a population release: no sample is
-    needed.  The records are read through the index when there is one, else streamed (never loaded whole)."""
+    """(build, records over the locus) of a sites-only VCF such as a population release (no sample is
+    needed), read through the index when there is one, else streamed: never loaded whole."""
     path = Path(path)
-    vcf = _open(path)
-    build, contig = _build(path, vcf, build)
+    vcf, build, contig, _, _ = _header(path, build, None, need_sample=False)
     start, end = locus.bounds(build)
 
     def records():
         try:
-            yield from _records(path, vcf, contig, start, end)
+            with htslib.silenced():
+                for n, rec in _records(path, vcf, contig, start, end):
+                    if _in_region(path, rec, n, start, end):
+                        yield rec
         finally:
-            vcf.close()
+            _close(vcf)
 
     return build, records()

@@ -120,3 +120,16 @@ def peak_table(trace: Trace) -> Peaks:
     mixed = (ratio >= MIX_RATIO) & (second >= MIN_SECONDARY_SNR * noise)
     mixed &= ~_broad(m, order, trace.peaks, spacing)
     return Peaks(order[0], order[1], height, second, ratio, mixed, noise, at)
+
+
+def signal_to_noise(peaks: Peaks) -> float:
+    """Median primary peak height over the calls against the median of the other three channels at the
+    calls (at least 1 intensity unit): ~65 for a good read, ~7 for an old ABI 310 read, 0 for a flat
+    trace, ~1.4 for channels holding noise only (docs/sanger-calling.md)."""
+    at = np.clip(peaks.intensity, 0, None)
+    if at.shape[1] == 0:
+        return 0.0
+    cols = np.arange(at.shape[1])
+    others = (at.sum(axis=0) - at[peaks.primary, cols]) / 3
+    signal, background = float(np.median(peaks.height)), float(np.median(others))
+    return signal / max(background, peaks.noise, 1.0)

@@ -7,16 +7,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from whimscreen.calling.sanger.align import Placement, place
-from whimscreen.calling.sanger.basecall import Peaks, peak_table
+from whimscreen.calling.sanger.basecall import Peaks, peak_table, signal_to_noise
 from whimscreen.calling.sanger.decompose import Decomposition, decompose
 from whimscreen.calling.sanger.target import Target
 from whimscreen.calling.sanger.trim import mott_trim
 from whimscreen.calling.sanger.variants import ReadVariant, gap_calls, het_indel_call, snv_calls
+from whimscreen.errors import AnalysisError
 from whimscreen.sequencing.abif import Trace
 
 MIN_COVER_Q = 20  # median quality of a call and its +/- 3 neighbours for the base to count as covered
 EDGE_CALLS = 5  # first and last calls of the trimmed read: neither called nor counted as covered
 SIGNAL_FLOOR = 8.0  # x noise: calls beyond the last such peak carry no usable signal
+MIN_SNR = 3.0  # basecall.signal_to_noise below this: a flat or failed trace, no calls (QC failed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +42,7 @@ class ReadResult:
             "mean_quality_trimmed": round(float(self.trace.quality[t0:t1].mean()), 1) if t1 > t0 else 0.0,
             "quality_estimated": self.trace.quality_estimated,
             "identity": round(self.placement.identity, 3),
+            "signal_to_noise": round(signal_to_noise(self.peaks), 1),
             "covered_bases": int(self.covered.sum()),
             "mixed_from_call": d.onset,
             "unexplained_mixture": d.unexplained,
@@ -69,9 +72,15 @@ def _covered(trace: Trace, pl: Placement, lo: int, hi: int, n: int) -> np.ndarra
 
 
 def analyze_read(trace: Trace, target: Target) -> ReadResult:
+    peaks = peak_table(trace)
+    snr = signal_to_noise(peaks)
+    if snr < MIN_SNR:
+        raise AnalysisError(
+            f"{trace.name}: signal-to-noise {snr:.1f} is below {MIN_SNR:g} (flat or failed trace): "
+            "QC failed, no calls from it"
+        )
     trim = mott_trim(trace.quality)
     pl = place(trace.name, trace.bases, trim, target.sequence, target.reverse)
-    peaks = peak_table(trace)
     dec = decompose(peaks, pl.ref, pl.index, trim[0], max(trim[1], _signal_end(peaks)))
     stop = trim[1] if dec.onset is None else min(trim[1], dec.onset)
     start, stop = (

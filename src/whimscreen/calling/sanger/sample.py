@@ -209,7 +209,7 @@ def analyze_traces(
         __version__,
         parameters,
         tuple(p.name for p in paths),
-        tuple(file_digest(p) for p in paths),
+        tuple(file_digest(p) | {"records": 1} for p in paths),  # one read per trace
     )
     if out_dir is not None:
         write_sanger(analysis, merged, target, Path(out_dir), enrich, render)
