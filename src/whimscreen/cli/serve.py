@@ -12,7 +12,8 @@ from whimscreen.settings import get_settings
 def _run(app, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    # proxy headers are applied by the app itself, from WHIMSCREEN_TRUSTED_PROXIES only (web/app.py)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
 
 
 def serve(

@@ -24,6 +24,7 @@ from whimscreen.program.storage.models import Sample, Upload, User
 from whimscreen.program.users import LAB, require_role
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
+MAX_FILES = 16  # files per upload request
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -91,8 +92,12 @@ def store(
         raise
     upload.path = str(final)
     if sample.order.status == "received":
-        orders.advance(db, actor, sample.order, "sequencing", f"first file uploaded: {name}")
-    audit.record(db, actor, "create", "upload", upload.id, sample.order.patient_id, detail=f"{name} ({kind})")
+        orders.advance(db, actor, sample.order, "sequencing", f"first file uploaded ({kind})")
+    # file names may hold patient names: the audit keeps the content's SHA-256 and the sample instead
+    audit.record(
+        db, actor, "create", "upload", upload.id, sample.order.patient_id,
+        detail=f"sample {sample.accession}, {kind}, sha256 {sha}",
+    )
     return upload
 
 

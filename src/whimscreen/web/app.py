@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from whimscreen.program import jobs
 from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
 from whimscreen.program.storage.migrate import upgrade
 from whimscreen.program.uploads import DEFAULT_MAX_BYTES
 from whimscreen.web.errors import install_error_handlers
+from whimscreen.web.headers import SecurityHeaders
 from whimscreen.web.limits import BodySizeLimit
 from whimscreen.web.security import load_secret
 
@@ -27,6 +30,11 @@ class AppConfig:
     start_worker: bool = True
     migrate: bool = True
     runner: jobs.Runner | None = None  # the analysis; default: program.analysis_runner
+    session_lifetime: timedelta = timedelta(hours=8)  # absolute
+    idle_timeout: timedelta = timedelta(minutes=30)
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For/-Proto are honoured
+    workers: int = 2  # analysis jobs run in parallel
+    job_timeout: float = 3600.0  # wall-time limit of one analysis, seconds
     extra: dict = field(default_factory=dict)
 
 
@@ -34,7 +42,16 @@ def config_from_settings() -> AppConfig:
     from whimscreen.settings import get_settings
 
     s = get_settings()
-    return AppConfig(home=s.home, database_url=s.resolved_database_url(), secret_key=s.secret_key)
+    return AppConfig(
+        home=s.home,
+        database_url=s.resolved_database_url(),
+        secret_key=s.secret_key,
+        session_lifetime=timedelta(hours=s.session_hours),
+        idle_timeout=timedelta(minutes=s.idle_timeout_minutes),
+        trusted_proxies=s.proxies(),
+        workers=s.job_workers,
+        job_timeout=s.job_timeout_seconds,
+    )
 
 
 def _default_runner(home: Path) -> jobs.Runner:
@@ -74,6 +91,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
     app.state.secret = load_secret(cfg.secret_key, cfg.home)
     app.state.runner = cfg.runner or _default_runner(cfg.home)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(SecurityHeaders)
+    if cfg.trusted_proxies:  # X-Forwarded-For / -Proto only from these peers (the outermost middleware)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(cfg.trusted_proxies))
     install_error_handlers(app)
     _include_routes(app)
     app.mount("/static", StaticFiles(packages=[("whimscreen.web", "static")]), name="static")
