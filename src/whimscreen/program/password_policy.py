@@ -53,8 +53,11 @@ def problem(password: str, context: tuple[str, ...] = ()) -> str | None:
         return "this password is on the list of commonly used passwords; choose another"
     if _repetition(pw) or _sequence(pw) or (core and (_repetition(core) or _sequence(core))):
         return "the password is a repetition or a sequence; choose another"
-    words = {"whimscreen"} | {w for c in context for w in re.split(r"[\W_]+", c.lower()) if len(w) >= 4}
-    if core in words or any(w in pw and len(w) >= len(pw) / 2 for w in words):
+    words = {"whimscreen"} | {w for c in context for w in re.split(r"[\W_]+", c.lower()) if len(w) >= 3}
+    residue = pw
+    for w in sorted(words, key=len, reverse=True):
+        residue = residue.replace(w, "")
+    if len(re.sub(r"[\d\W_]+", "", residue)) < 4:  # nothing but context words, digits and symbols
         return "the password is built on your name, your email or the service's name; choose another"
     return None
 

@@ -51,7 +51,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # users.ROLES
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | active | rejected | disabled
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|rejected|disabled
     license_id: Mapped[str | None] = mapped_column(String(100))
     institution: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
