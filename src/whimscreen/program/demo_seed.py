@@ -48,7 +48,8 @@ def _patient(db: Session, doc: User, name: str, born: date, sex: str):
     patients.update_clinical(
         db, doc, p, recurrent_infections=True, warts=True, infection_history="otitis, pneumonia"
     )
-    consent.record(db, doc, p, name, "self", today)
+    adult = patients.age_on(p, today) >= consent.ADULT_AGE
+    consent.record(db, doc, p, name if adult else f"Parent of {name}", "self" if adult else "parent", today)
     return p
 
 

@@ -11,10 +11,13 @@ from whimscreen.program.storage.models import Job, Order, Patient, Sample, Uploa
 
 
 class PatientCreate(BaseModel):
-    name: str
+    name: str = Field(max_length=200)
     birth_date: date
     sex: str
-    local_id: str | None = None
+    local_id: str | None = Field(None, max_length=100)
+    confirm_duplicate: bool = Field(
+        False, description="create it although this physician has a patient with this name and birth date"
+    )
 
 
 class ClinicalUpdate(BaseModel):
@@ -67,7 +70,7 @@ class StaffCreate(BaseModel):
 
 
 class CapacityUpdate(BaseModel):
-    capacity: int
+    capacity: int = Field(ge=0, le=100_000)
 
 
 def user_public(u: User) -> dict:

@@ -35,8 +35,9 @@ def get_criteria(db: Session = DB, user: User = Depends(coordinator)):
 
 
 @api.put("/criteria")
-def put_criteria(body: dict, db: Session = DB, user: User = Depends(coordinator)):
-    return asdict(config.set_criteria(db, user, **body))
+def put_criteria(body: config.CriteriaUpdate, db: Session = DB, user: User = Depends(coordinator)):
+    """Change some thresholds; each is typed and bounded (422 with the reason otherwise)."""
+    return asdict(config.set_criteria(db, user, **body.model_dump(exclude_none=True)))
 
 
 @pages.get("")

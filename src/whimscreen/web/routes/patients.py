@@ -59,7 +59,10 @@ def list_patients(db: Session = DB, user: User = Depends(physician)):
 
 @api.post("", status_code=201)
 def create_patient(body: PatientCreate, db: Session = DB, user: User = Depends(physician)):
-    return patient_public(patients.create(db, user, body.name, body.birth_date, body.sex, body.local_id))
+    p = patients.create(
+        db, user, body.name, body.birth_date, body.sex, body.local_id, body.confirm_duplicate
+    )
+    return patient_public(p)
 
 
 @api.get("/{patient_id}")
@@ -130,10 +133,24 @@ def create_form(
     birth_date: date = Form(),
     sex: str = Form(),
     local_id: str = Form(""),
+    confirm_duplicate: str = Form(""),
     db: Session = DB,
     user: User = Depends(physician),
 ):
-    p = patients.create(db, user, name, birth_date, sex, local_id or None)
+    try:
+        p = patients.create(db, user, name, birth_date, sex, local_id or None, confirm_duplicate == "yes")
+    except patients.PossibleDuplicate as dup:
+        form = {"name": name, "birth_date": birth_date.isoformat(), "sex": sex, "local_id": local_id}
+        return render(
+            request,
+            "patients/list.html",
+            {
+                "patients": patients.mine(db, user),
+                "orders": orders.for_physician(db, user),
+                "duplicate": {"message": str(dup), "id": dup.existing_id, "form": form},
+            },
+            status_code=409,
+        )
     return RedirectResponse(f"/patients/{p.id}", status_code=303)
 
 
