@@ -80,6 +80,7 @@ EXPECT = {
     ("POST", "/orders/{order_id}/signout"): ({"director"}, False),
     ("POST", "/api/samples/{sample_id}/reject"): (LAB, False),
     ("POST", "/api/samples/{sample_id}/uploads"): (LAB, False),
+    ("POST", "/api/samples/{sample_id}/uploads/batch"): (LAB, False),
     ("POST", "/api/samples/{sample_id}/jobs"): (LAB, False),
     ("GET", "/api/samples/{sample_id}/review"): (LAB, False),
     ("GET", "/api/jobs/{job_id}"): (LAB, False),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from whimscreen.calling.pipeline import detect_kind
 from whimscreen.errors import InputFileError
-from whimscreen.program import audit, orders
+from whimscreen.program import audit, orders, upload_check
 from whimscreen.program.errors import InvalidState
 from whimscreen.program.storage.models import Sample, Upload, User
 from whimscreen.program.users import LAB, require_role
@@ -59,6 +59,7 @@ def store(
     stream: BinaryIO,
     root: Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: upload_check.Limits = upload_check.Limits(),
 ) -> Upload:
     """Validate and keep one file under ``root/ACCESSION/``; the order moves to ``sequencing``."""
     require_role(actor, *LAB)
@@ -74,6 +75,7 @@ def store(
             kind = detect_kind(tmp)
         except InputFileError as exc:
             raise InputFileError(str(exc).replace(str(tmp), name)) from None
+        upload_check.check(tmp, kind, name, size, limits)
         upload = Upload(
             sample_id=sample.id,
             filename=name,
@@ -99,6 +101,32 @@ def store(
         detail=f"sample {sample.accession}, {kind}, sha256 {sha}",
     )
     return upload
+
+
+def store_many(
+    db: Session,
+    actor: User,
+    sample: Sample,
+    files: list[tuple[str, BinaryIO]],
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: upload_check.Limits = upload_check.Limits(),
+) -> list[Upload]:
+    """Several files, all or none: if one is refused, the files already kept are removed again (and the
+    caller's transaction, which holds their rows, rolls back)."""
+    if not files:
+        raise InputFileError("no file was sent")
+    if len(files) > MAX_FILES:
+        raise InputFileError(f"{len(files)} files in one upload; at most {MAX_FILES}")
+    kept: list[Upload] = []
+    try:
+        for filename, stream in files:
+            kept.append(store(db, actor, sample, filename, stream, root, max_bytes, limits))
+    except BaseException:
+        for upload in kept:
+            Path(upload.path).unlink(missing_ok=True)
+        raise
+    return kept
 
 
 def for_sample(db: Session, sample: Sample) -> list[Upload]:

@@ -14,6 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from whimscreen.program import jobs
 from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
 from whimscreen.program.storage.migrate import upgrade
+from whimscreen.program.upload_check import Limits
 from whimscreen.program.uploads import DEFAULT_MAX_BYTES
 from whimscreen.web.errors import install_error_handlers
 from whimscreen.web.headers import SecurityHeaders
@@ -35,6 +36,7 @@ class AppConfig:
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For/-Proto are honoured
     workers: int = 2  # analysis jobs run in parallel
     job_timeout: float = 3600.0  # wall-time limit of one analysis, seconds
+    upload_limits: Limits = field(default_factory=Limits)  # decompressed-size limits of uploads
     extra: dict = field(default_factory=dict)
 
 
@@ -55,9 +57,9 @@ def config_from_settings() -> AppConfig:
 
 
 def _default_runner(home: Path) -> jobs.Runner:
-    from whimscreen.program.analysis_runner import run_analysis
+    from whimscreen.program.analysis_runner import AnalysisRunner
 
-    return lambda paths, sample, out, phenotype: run_analysis(paths, sample, out, phenotype, home)
+    return AnalysisRunner(home)
 
 
 def create_app(config: AppConfig | None = None) -> FastAPI:
@@ -71,7 +73,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             jobs.requeue_interrupted(db)
         worker = None
         if cfg.start_worker:
-            worker = jobs.Worker(app.state.sessions, app.state.runner, cfg.home / "analyses")
+            worker = jobs.WorkerPool(
+                app.state.sessions, app.state.runner, cfg.home / "analyses", cfg.workers, cfg.job_timeout
+            )
             worker.start()
         app.state.worker = worker
         yield

@@ -31,10 +31,16 @@ def _review(db: Session, s: Sample) -> dict:
     }
 
 
-def _store(db: Session, request: Request, user: User, s: Sample, file: UploadFile):
+def _store(db: Session, request: Request, user: User, s: Sample, files: list[UploadFile]):
     root = request.app.state.home / "uploads"
-    return uploads.store(
-        db, user, s, file.filename or "upload", file.file, root, request.app.state.config.max_upload_bytes
+    return uploads.store_many(
+        db,
+        user,
+        s,
+        [(f.filename or "upload", f.file) for f in files],
+        root,
+        request.app.state.config.max_upload_bytes,
+        request.app.state.config.upload_limits,
     )
 
 
@@ -51,7 +57,19 @@ def upload(
     user: User = Depends(lab),
     s: Sample = Depends(sample_scope),
 ):
-    return upload_public(_store(db, request, user, s, file))
+    return upload_public(_store(db, request, user, s, [file])[0])
+
+
+@api.post("/samples/{sample_id}/uploads/batch", status_code=201)
+def upload_batch(
+    files: list[UploadFile],
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(lab),
+    s: Sample = Depends(sample_scope),
+):
+    """Several files in one request (form field ``files``, repeated); all are kept or none."""
+    return [upload_public(u) for u in _store(db, request, user, s, files)]
 
 
 @api.post("/samples/{sample_id}/jobs", status_code=202)
@@ -93,7 +111,7 @@ def sample_page(request: Request, db: Session = DB, s: Sample = Depends(sample_s
 
 @pages.post("/samples/{sample_id}/uploads")
 def upload_form(
-    file: UploadFile,
+    file: list[UploadFile],
     request: Request,
     db: Session = DB,
     user: User = Depends(lab),
