@@ -14,7 +14,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, classify, examples, kb, reference, serve, variant
+    from whimscreen.cli import admin, analyze, backup, classify, examples, kb, reference, serve, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
@@ -24,6 +24,9 @@ def _register() -> None:
     app.add_typer(kb.app, name="kb")
     app.command("serve")(serve.serve)
     app.command("demo")(serve.demo)
+    app.add_typer(admin.app, name="admin")
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
 
 
 def main() -> None:

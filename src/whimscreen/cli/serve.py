@@ -27,7 +27,35 @@ def serve(
     cfg = config_from_settings()
     upgrade(cfg.database_url)
     typer.echo(f"database: {_safe(cfg.database_url)}")
+    _first_run(cfg.database_url)
     _run(create_app(cfg), host, port)
+
+
+def _first_run(url: str) -> None:
+    """No active administrator yet: offer to create one (interactive), or say how."""
+    import sys
+
+    from whimscreen.program import users
+    from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
+
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as db:
+            if users.active_admins(db):
+                return
+    finally:
+        engine.dispose()
+    typer.echo(
+        "No administrator account yet. Create one with:\n"
+        "  whimscreen admin create-user --email EMAIL --name NAME --role admin"
+    )
+    if sys.stdin.isatty() and typer.confirm("Create the first administrator now?", default=True):
+        from whimscreen.cli.admin import _password, make_user
+
+        email = typer.prompt("Email")
+        name = typer.prompt("Name")
+        make_user(email, name, "admin", _password(False))
+        typer.echo(f"administrator {email} created")
 
 
 def demo(
@@ -36,19 +64,23 @@ def demo(
     home: Path = typer.Option(None, "--home", help="Demo data directory (default: DATA_DIR/demo)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Seed only, do not start the server."),
 ) -> None:
-    """Seed a demo study on SQLite (a user per role, demo patients and data) and start the portal."""
+    """Seed a demo study (a user per role, demo patients and data) and start the portal: into DATABASE_URL
+    when it is set (e.g. PostgreSQL), else a SQLite file under the demo home."""
+    import os
+
     from whimscreen.program.demo_seed import seed
     from whimscreen.program.storage.migrate import upgrade
     from whimscreen.web.app import AppConfig, _default_runner, create_app
 
     home = home or get_settings().home / "demo"
-    url = f"sqlite:///{home / 'demo.db'}"
+    url = get_settings().database_url or os.environ.get("DATABASE_URL") or f"sqlite:///{home / 'demo.db'}"
     home.mkdir(parents=True, exist_ok=True)
     upgrade(url)
     app = create_app(AppConfig(home=home, database_url=url))
     accounts = seed(app.state.sessions, home, _default_runner(home))
     typer.echo(
-        f"demo study in {home} (SQLite). DEMO ACCOUNTS — demo passwords, never use them for real data:"
+        f"demo study in {home} (database {_safe(url)}). "
+        "DEMO ACCOUNTS — demo passwords, never use them for real data:"
     )
     for role, email, password in accounts:
         typer.echo(f"  {role:<13} {email:<30} {password}")
