@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
+
+MAX_ID = 2**31 - 1  # database integer keys (PostgreSQL INTEGER)
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id")]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+class Problem(BaseModel):
+    """Every error answer: one clear sentence, or (request validation) the list of fields at fault."""
+
+    detail: str | list[dict[str, Any]]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in (
+        (401, "not logged in"),
+        (403, "not allowed for this role, or a missing CSRF token"),
+        (404, "no such object (or not one of yours)"),
+        (409, "not possible in the object's current state"),
+        (413, "request body too large"),
+        (422, "invalid input"),
+        (429, "too many failed logins"),
+    )
+}
 
 
 class PatientCreate(BaseModel):

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import audit, users
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, admin
-from whimscreen.web.schemas import StaffCreate, user_public
+from whimscreen.web.schemas import ERRORS, Id, OptionalId, StaffCreate, user_public
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/admin", tags=["admin"])
+api = APIRouter(prefix="/api/admin", tags=["admin"], responses=ERRORS)
 pages = APIRouter(prefix="/admin", include_in_schema=False)
 AUDIT_PAGE = 100
 
@@ -49,38 +49,38 @@ def create_staff(body: StaffCreate, db: Session = DB, user: User = Depends(admin
 
 
 @api.post("/users/{user_id}/approve")
-def approve(user_id: int, db: Session = DB, user: User = Depends(admin)):
+def approve(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.decide(db, user, user_id, True))
 
 
 @api.post("/users/{user_id}/reject")
-def reject(user_id: int, db: Session = DB, user: User = Depends(admin)):
+def reject(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.decide(db, user, user_id, False))
 
 
 @api.post("/users/{user_id}/password")
-def reset_password(user_id: int, body: PasswordReset, db: Session = DB, user: User = Depends(admin)):
+def reset_password(user_id: Id, body: PasswordReset, db: Session = DB, user: User = Depends(admin)):
     """Set a new password for a user (who is logged out everywhere)."""
     return user_public(users.reset_password(db, user, user_id, body.password))
 
 
 @api.post("/users/{user_id}/deactivate")
-def deactivate(user_id: int, db: Session = DB, user: User = Depends(admin)):
+def deactivate(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     """The user can no longer log in and is logged out everywhere (reversible: reactivate)."""
     return user_public(users.set_active(db, user, user_id, False))
 
 
 @api.post("/users/{user_id}/reactivate")
-def reactivate(user_id: int, db: Session = DB, user: User = Depends(admin)):
+def reactivate(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.set_active(db, user, user_id, True))
 
 
 @api.get("/audit")
 def audit_log(
-    patient_id: int | None = None,
-    user_id: int | None = None,
+    patient_id: OptionalId = None,
+    user_id: OptionalId = None,
     action: str | None = Query(None, max_length=20),
-    before: int | None = Query(None, description="cursor: the smallest id of the previous page"),
+    before: OptionalId = None,
     limit: int = Query(AUDIT_PAGE, ge=1, le=audit.MAX_PAGE),
     db: Session = DB,
     user: User = Depends(admin),
@@ -102,8 +102,8 @@ def admin_page(request: Request, db: Session = DB, user: User = Depends(admin)):
 @pages.get("/audit")
 def audit_page(
     request: Request,
-    before: int | None = None,
-    user_id: int | None = None,
+    before: OptionalId = None,
+    user_id: OptionalId = None,
     action: str | None = Query(None, max_length=20),
     db: Session = DB,
     user: User = Depends(admin),
@@ -119,7 +119,7 @@ def audit_page(
 
 @pages.post("/users/{user_id}/{decision}")
 def decide_form(
-    user_id: int,
+    user_id: Id,
     decision: Literal["approve", "reject", "deactivate", "reactivate"],
     db: Session = DB,
     user: User = Depends(admin),
@@ -132,7 +132,7 @@ def decide_form(
 
 
 @pages.post("/users/{user_id}/password")
-def reset_form(user_id: int, password: str = Form(), db: Session = DB, user: User = Depends(admin)):
+def reset_form(user_id: Id, password: str = Form(), db: Session = DB, user: User = Depends(admin)):
     users.reset_password(db, user, user_id, password)
     return RedirectResponse("/admin", status_code=303)
 

@@ -14,7 +14,7 @@ from whimscreen.program import users
 from whimscreen.program.errors import NotAuthenticated
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, anyone
-from whimscreen.web.schemas import user_public
+from whimscreen.web.schemas import ERRORS, user_public
 from whimscreen.web.security import (
     check_pre_csrf,
     client_address,
@@ -25,7 +25,7 @@ from whimscreen.web.security import (
 )
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/auth", tags=["auth"])
+api = APIRouter(prefix="/api/auth", tags=["auth"], responses=ERRORS)
 pages = APIRouter(include_in_schema=False)
 HOME = {
     "physician": "/patients",

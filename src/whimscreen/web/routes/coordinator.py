@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import aggregates, config, orders
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
-from whimscreen.web.schemas import CapacityUpdate
+from whimscreen.web.schemas import ERRORS, CapacityUpdate
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/coordinator", tags=["coordinator"])
+api = APIRouter(prefix="/api/coordinator", tags=["coordinator"], responses=ERRORS)
 pages = APIRouter(prefix="/coordinator", include_in_schema=False)
 
 

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import accession, chromatograms, jobs, orders, uploads
 from whimscreen.program.storage.models import Job, Sample, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope
-from whimscreen.web.schemas import Rejection, job_public, order_public, sample_public, upload_public
+from whimscreen.web.schemas import ERRORS, Rejection, job_public, order_public, sample_public, upload_public
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api", tags=["lab"])
+api = APIRouter(prefix="/api", tags=["lab"], responses=ERRORS)
 pages = APIRouter(prefix="/lab", include_in_schema=False)
 
 

@@ -10,10 +10,17 @@ from sqlalchemy.orm import Session
 from whimscreen.program import accession, jobs, orders, signout
 from whimscreen.program.storage.models import Order, Sample, User
 from whimscreen.web.deps import DB, director, lab, lab_order_scope, order_scope, physician, physician_or_lab
-from whimscreen.web.schemas import AccessionCreate, Rejection, SignOutCreate, order_public, sample_public
+from whimscreen.web.schemas import (
+    ERRORS,
+    AccessionCreate,
+    Rejection,
+    SignOutCreate,
+    order_public,
+    sample_public,
+)
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/orders", tags=["orders"])
+api = APIRouter(prefix="/api/orders", tags=["orders"], responses=ERRORS)
 pages = APIRouter(prefix="/orders", include_in_schema=False)
 
 

@@ -12,6 +12,7 @@ from whimscreen.program import consent, orders, patients
 from whimscreen.program.storage.models import Patient, User
 from whimscreen.web.deps import DB, patient_scope, physician
 from whimscreen.web.schemas import (
+    ERRORS,
     ClinicalUpdate,
     ConsentCreate,
     CountCreate,
@@ -22,7 +23,7 @@ from whimscreen.web.schemas import (
 )
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/patients", tags=["patients"])
+api = APIRouter(prefix="/api/patients", tags=["patients"], responses=ERRORS)
 pages = APIRouter(prefix="/patients", include_in_schema=False)
 
 
