@@ -72,7 +72,7 @@ def test_back_off_only_for_the_offending_address(sqlite_portal):
         assert throttle.pending_wait(db, DOC, "10.0.0.1") > utcnow()
 
 
-def test_parallel_wrong_logins_get_only_the_allowed_checks(sqlite_portal, monkeypatch):
+def test_parallel_wrong_logins_get_only_the_allowed_checks(portal, monkeypatch):
     checks = []
     real = users.verify_password
 
@@ -81,7 +81,7 @@ def test_parallel_wrong_logins_get_only_the_allowed_checks(sqlite_portal, monkey
         return real(hashed, password)
 
     monkeypatch.setattr(users, "verify_password", counting)
-    app = sqlite_portal.app
+    app = portal.app
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         codes = list(pool.map(lambda _: _attempt(app, "wrong password!"), range(50)))
     assert codes.count(401) == len(checks) == 5, (codes, len(checks))
