@@ -93,7 +93,7 @@ def test_registration_to_downloaded_report(server, tmp_path):
         page.fill("#password", PASSWORD)
         snap(page, "register")
         page.click("button[type=submit]")
-        assert "waiting for an administrator" in page.content()
+        assert "waits for an administrator" in page.content()
 
         _login(page, base, STAFF["admin"])
         page.locator("tr", has_text="rita@clinic.example").locator("button", has_text="Approve").click()

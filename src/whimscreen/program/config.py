@@ -62,8 +62,11 @@ class CriteriaSettings(BaseModel):
     alc_below: float = Field(1000.0, gt=0, le=100_000, description="lymphopenia: ALC below, cells/uL")
     monocytes_below: float = Field(200.0, gt=0, le=100_000, description="monocytopenia below, cells/uL")
     min_supportive: int = Field(1, ge=0, le=10, description="supportive features needed")
-    duffy_anc_band: tuple[float, float] = Field(
-        (500.0, 1500.0), description="ANC range (low, high) where Duffy-null neutropenia is plausible"
+    duffy_anc_band: list[float] = Field(
+        [500.0, 1500.0],
+        min_length=2,
+        max_length=2,
+        description="ANC range [low, high] where Duffy-null neutropenia is plausible",
     )
 
     @model_validator(mode="after")
@@ -74,7 +77,7 @@ class CriteriaSettings(BaseModel):
         return self
 
     def to_criteria(self) -> Criteria:
-        return Criteria(**self.model_dump())
+        return Criteria(**(self.model_dump() | {"duffy_anc_band": tuple(self.duffy_anc_band)}))
 
 
 class CriteriaUpdate(BaseModel):
@@ -86,7 +89,7 @@ class CriteriaUpdate(BaseModel):
     alc_below: float | None = Field(None, gt=0, le=100_000)
     monocytes_below: float | None = Field(None, gt=0, le=100_000)
     min_supportive: int | None = Field(None, ge=0, le=10)
-    duffy_anc_band: tuple[float, float] | None = None
+    duffy_anc_band: list[float] | None = Field(None, min_length=2, max_length=2)
 
 
 def _message(exc: ValidationError) -> str:

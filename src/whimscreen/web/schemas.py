@@ -99,6 +99,65 @@ class CapacityUpdate(BaseModel):
     capacity: int = Field(ge=0, le=100_000)
 
 
+# -- answers (response models: in the OpenAPI schema, checked by schemathesis) ---------------------------
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: str
+    status: str
+    license_id: str | None
+    institution: str | None
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+
+
+class Received(BaseModel):
+    status: str
+    detail: str
+
+
+class Done(BaseModel):
+    ok: bool
+
+
+class PatientOut(BaseModel):
+    id: int
+    name: str
+    birth_date: date
+    sex: str
+    local_id: str | None
+
+
+class UploadOut(BaseModel):
+    id: int
+    filename: str
+    kind: str
+    size: int
+    sha256: str
+    uploaded_at: str
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str
+    user_id: int | None
+    user_name: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    patient_id: int | None
+    detail: str | None
+
+
+class CapacityOut(BaseModel):
+    capacity: int
+    enrolled_from_waitlist: int
+
+
 def user_public(u: User) -> dict:
     return {
         "id": u.id,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import audit, users
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, admin
-from whimscreen.web.schemas import ERRORS, Id, OptionalId, StaffCreate, user_public
+from whimscreen.web.schemas import ERRORS, AuditOut, Id, OptionalId, StaffCreate, UserOut, user_public
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/admin", tags=["admin"], responses=ERRORS)
@@ -38,44 +38,44 @@ def entry_public(e, user_name: str | None) -> dict:
     }
 
 
-@api.get("/users")
+@api.get("/users", response_model=list[UserOut])
 def list_users(db: Session = DB, user: User = Depends(admin)):
     return [user_public(u) for u in users.all_users(db, user)]
 
 
-@api.post("/users", status_code=201)
+@api.post("/users", status_code=201, response_model=UserOut)
 def create_staff(body: StaffCreate, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.create_user(db, user, body.email, body.name, body.password, body.role))
 
 
-@api.post("/users/{user_id}/approve")
+@api.post("/users/{user_id}/approve", response_model=UserOut)
 def approve(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.decide(db, user, user_id, True))
 
 
-@api.post("/users/{user_id}/reject")
+@api.post("/users/{user_id}/reject", response_model=UserOut)
 def reject(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.decide(db, user, user_id, False))
 
 
-@api.post("/users/{user_id}/password")
+@api.post("/users/{user_id}/password", response_model=UserOut)
 def reset_password(user_id: Id, body: PasswordReset, db: Session = DB, user: User = Depends(admin)):
     """Set a new password for a user (who is logged out everywhere)."""
     return user_public(users.reset_password(db, user, user_id, body.password))
 
 
-@api.post("/users/{user_id}/deactivate")
+@api.post("/users/{user_id}/deactivate", response_model=UserOut)
 def deactivate(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     """The user can no longer log in and is logged out everywhere (reversible: reactivate)."""
     return user_public(users.set_active(db, user, user_id, False))
 
 
-@api.post("/users/{user_id}/reactivate")
+@api.post("/users/{user_id}/reactivate", response_model=UserOut)
 def reactivate(user_id: Id, db: Session = DB, user: User = Depends(admin)):
     return user_public(users.set_active(db, user, user_id, True))
 
 
-@api.get("/audit")
+@api.get("/audit", response_model=list[AuditOut])
 def audit_log(
     patient_id: OptionalId = None,
     user_id: OptionalId = None,

@@ -14,7 +14,7 @@ from whimscreen.program import users
 from whimscreen.program.errors import NotAuthenticated
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, anyone
-from whimscreen.web.schemas import ERRORS, user_public
+from whimscreen.web.schemas import ERRORS, Done, LoginOut, Received, UserOut, user_public
 from whimscreen.web.security import (
     check_pre_csrf,
     client_address,
@@ -69,34 +69,32 @@ def _login(db: Session, request: Request, response: Response, email: str, passwo
     return user
 
 
-@api.post("/register", status_code=202)
+@api.post("/register", status_code=202, response_model=Received)
 def register(body: Registration, db: Session = DB):
     """The same answer whether or not the email was already registered (nothing is revealed)."""
     users.register_physician(db, body.email, body.name, body.password, body.license_id, body.institution)
     return {"status": "received", "detail": REGISTERED}
 
 
-@api.post("/login")
+@api.post("/login", response_model=LoginOut)
 def login(body: Credentials, request: Request, response: Response, db: Session = DB):
     user = _login(db, request, response, body.email, body.password)
     return {"user": user_public(user), "csrf_token": request.state.csrf}
 
 
-@api.post("/logout")
+@api.post("/logout", response_model=Done)
 def logout(request: Request, response: Response, db: Session = DB, user: User = Depends(anyone)):
     end_session(db, request, response)
     return {"ok": True}
 
 
-@api.get("/me")
+@api.get("/me", response_model=UserOut)
 def me(user: User = Depends(anyone)):
     return user_public(user)
 
 
-@api.post("/password")
-def change_password(
-    body: PasswordChange, request: Request, db: Session = DB, user: User = Depends(anyone)
-):
+@api.post("/password", response_model=Done)
+def change_password(body: PasswordChange, request: Request, db: Session = DB, user: User = Depends(anyone)):
     """Change one's own password (the current one is required); the user's other sessions end."""
     record = session_of(db, request)
     users.change_password(db, user, body.current_password, body.new_password, record.id if record else None)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import aggregates, config, orders
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
-from whimscreen.web.schemas import ERRORS, CapacityUpdate
+from whimscreen.web.schemas import ERRORS, CapacityOut, CapacityUpdate
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/coordinator", tags=["coordinator"], responses=ERRORS)
@@ -23,18 +23,18 @@ def summary(db: Session = DB, user: User = Depends(coordinator)):
     return aggregates.summary(db, user)
 
 
-@api.put("/capacity")
+@api.put("/capacity", response_model=CapacityOut)
 def set_capacity(body: CapacityUpdate, db: Session = DB, user: User = Depends(coordinator)):
     promoted = orders.set_capacity(db, user, body.capacity)
     return {"capacity": body.capacity, "enrolled_from_waitlist": len(promoted)}
 
 
-@api.get("/criteria")
+@api.get("/criteria", response_model=config.CriteriaSettings)
 def get_criteria(db: Session = DB, user: User = Depends(coordinator)):
     return asdict(config.criteria(db))
 
 
-@api.put("/criteria")
+@api.put("/criteria", response_model=config.CriteriaSettings)
 def put_criteria(body: config.CriteriaUpdate, db: Session = DB, user: User = Depends(coordinator)):
     """Change some thresholds; each is typed and bounded (422 with the reason otherwise)."""
     return asdict(config.set_criteria(db, user, **body.model_dump(exclude_none=True)))

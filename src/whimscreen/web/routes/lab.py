@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 from whimscreen.program import accession, chromatograms, jobs, orders, uploads
 from whimscreen.program.storage.models import Job, Sample, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope
-from whimscreen.web.schemas import ERRORS, Rejection, job_public, order_public, sample_public, upload_public
+from whimscreen.web.schemas import (
+    ERRORS,
+    Rejection,
+    UploadOut,
+    job_public,
+    order_public,
+    sample_public,
+    upload_public,
+)
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["lab"], responses=ERRORS)
@@ -49,7 +57,7 @@ def reject(body: Rejection, db: Session = DB, user: User = Depends(lab), s: Samp
     return sample_public(accession.reject(db, user, s, body.reason))
 
 
-@api.post("/samples/{sample_id}/uploads", status_code=201)
+@api.post("/samples/{sample_id}/uploads", status_code=201, response_model=UploadOut)
 def upload(
     file: UploadFile,
     request: Request,
@@ -60,7 +68,7 @@ def upload(
     return upload_public(_store(db, request, user, s, [file])[0])
 
 
-@api.post("/samples/{sample_id}/uploads/batch", status_code=201)
+@api.post("/samples/{sample_id}/uploads/batch", status_code=201, response_model=list[UploadOut])
 def upload_batch(
     files: list[UploadFile],
     request: Request,

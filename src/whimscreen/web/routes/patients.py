@@ -18,6 +18,7 @@ from whimscreen.web.schemas import (
     CountCreate,
     OrderCreate,
     PatientCreate,
+    PatientOut,
     order_public,
     patient_public,
 )
@@ -53,16 +54,14 @@ def _detail(db: Session, p: Patient) -> dict:
     }
 
 
-@api.get("")
+@api.get("", response_model=list[PatientOut])
 def list_patients(db: Session = DB, user: User = Depends(physician)):
     return [patient_public(p) for p in patients.mine(db, user)]
 
 
-@api.post("", status_code=201)
+@api.post("", status_code=201, response_model=PatientOut)
 def create_patient(body: PatientCreate, db: Session = DB, user: User = Depends(physician)):
-    p = patients.create(
-        db, user, body.name, body.birth_date, body.sex, body.local_id, body.confirm_duplicate
-    )
+    p = patients.create(db, user, body.name, body.birth_date, body.sex, body.local_id, body.confirm_duplicate)
     return patient_public(p)
 
 
