@@ -8,6 +8,7 @@ import pytest
 
 from tests.web.flow import eligible_patient, ok
 from whimscreen.program.consent import CURRENT_VERSION
+from whimscreen.program.storage.db import unit_of_work
 
 
 @pytest.mark.parametrize(
@@ -111,3 +112,19 @@ def test_duplicate_patient_warned_then_allowed_with_confirmation(sqlite_portal):
         follow_redirects=False,
     )
     assert confirmed.status_code == 303
+
+
+def test_stored_bad_criteria_give_a_clear_error_not_a_crash(sqlite_portal):
+    """Settings written before the validation existed: a clear message naming the fix, never a 500."""
+    from whimscreen.program.storage.models import Setting
+
+    doc = sqlite_portal.login("physician")
+    pid = eligible_patient(doc)
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        db.merge(Setting(key="eligibility_criteria", value='{"anc_below": "abc"}'))
+    r = doc.get(f"/api/patients/{pid}")
+    assert r.status_code == 400 and "anc_below" in r.text and "coordinator must set them again" in r.text
+    assert doc.get(f"/patients/{pid}").status_code == 400
+    coord = sqlite_portal.login("coordinator")
+    ok(coord.put("/api/coordinator/criteria", json={"anc_below": 1500}))  # the way back
+    assert ok(doc.get(f"/api/patients/{pid}"))["eligibility"]["decision"] == "eligible"

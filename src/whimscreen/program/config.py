@@ -115,7 +115,8 @@ def set_criteria(db: Session, actor: User, **values) -> Criteria:
     require_role(actor, "coordinator")
     try:
         given = CriteriaUpdate.model_validate(values).model_dump(exclude_none=True)
-        new = CriteriaSettings.model_validate(asdict(criteria(db)) | given)
+        stored = json.loads(_get(db, "eligibility_criteria") or "{}")  # raw: a bad stored value can be fixed
+        new = CriteriaSettings.model_validate(asdict(Criteria()) | stored | given)
     except ValidationError as exc:
         raise InvalidInput(_message(exc)) from None
     _set(db, "eligibility_criteria", new.model_dump_json())
