@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -19,6 +20,7 @@ from whimscreen.program.errors import (
     Throttled,
 )
 
+log = logging.getLogger(__name__)
 STATUS = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
@@ -57,7 +59,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _handle(request: Request, exc: WhimscreenError):
         code = status_for(exc)
         if code in (401, 403) and not getattr(request.state, "audited", False):
-            await run_in_threadpool(_audit_denial, request, code, str(exc))
+            try:
+                await run_in_threadpool(_audit_denial, request, code, str(exc))
+            except Exception:  # the denial stands even if its audit row cannot be written
+                log.exception("could not audit a %s answer to %s %s", code, request.method, request.url.path)
         if request.url.path.startswith("/api") or request.url.path == "/healthz":
             return JSONResponse({"detail": str(exc)}, status_code=code)
         if code == 401:
