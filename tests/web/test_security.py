@@ -275,3 +275,16 @@ def test_idle_timeout_and_absolute_lifetime(tmp_path):
     with unit_of_work(factory) as db:
         assert any(utcnow() - s.last_seen_at < timedelta(minutes=1) for s in db.query(WebSession))
     client.__exit__(None, None, None)
+
+
+def test_one_address_trying_many_accounts_is_slowed(sqlite_portal):
+    from whimscreen.program import throttle
+
+    app = sqlite_portal.app
+    spray = [
+        _attempt(app, "wrong password!", "10.5.5.5", f"u{n}@example.org")
+        for n in range(throttle.ADDRESS.free)
+    ]
+    assert spray == [401] * throttle.ADDRESS.free  # each account only once: the per-address counter decides
+    assert _attempt(app, "wrong password!", "10.5.5.5", "another@example.org") == 429
+    assert _attempt(app, PASSWORD, "10.5.5.6") == 200  # other addresses are unaffected
