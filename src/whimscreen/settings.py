@@ -24,6 +24,17 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 10.0
     #: threads running the sync endpoints (anyio's pool); must exceed ``db_pool_size``
     threads: int = 40
+    #: sessions end after this many minutes without a request, and this many hours after login
+    idle_timeout_minutes: float = 30
+    session_hours: float = 8
+    #: comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is honoured
+    trusted_proxies: str = ""
+    #: analysis worker processes and the wall-time limit of one analysis
+    job_workers: int = 2
+    job_timeout_seconds: float = 3600
+
+    def proxies(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
     def resolved_database_url(self) -> str:
         import os

@@ -56,9 +56,10 @@ def _seed(app) -> None:
             users.create_user(db, None, email, key.title(), PASSWORD, role, **extra)
 
 
-def make_portal(tmp_path: Path, url: str) -> tuple[Portal, TestClient]:
+def make_portal(tmp_path: Path, url: str, **config) -> tuple[Portal, TestClient]:
     home = tmp_path / "home"
-    app = create_app(AppConfig(home=home, database_url=url, start_worker=False, max_upload_bytes=5_000_000))
+    config = {"start_worker": False, "max_upload_bytes": 5_000_000} | config
+    app = create_app(AppConfig(home=home, database_url=url, **config))
     client = TestClient(app, base_url="https://testserver")
     client.__enter__()  # lifespan: migrations
     _seed(app)

@@ -20,7 +20,7 @@ def test_whole_flow(portal, tmp_path):
                 "institution": "Clinic",
             },
         ),
-        201,
+        202,
     )
     # pending: cannot log in until approved
     assert (

@@ -14,7 +14,18 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, analyze_run, classify, examples, kb, reference, serve, variant
+    from whimscreen.cli import (
+        admin,
+        analyze,
+        analyze_run,
+        backup,
+        classify,
+        examples,
+        kb,
+        reference,
+        serve,
+        variant,
+    )
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
@@ -25,6 +36,9 @@ def _register() -> None:
     app.add_typer(kb.app, name="kb")
     app.command("serve")(serve.serve)
     app.command("demo")(serve.demo)
+    app.add_typer(admin.app, name="admin")
+    app.command("backup")(backup.backup)
+    app.command("restore")(backup.restore)
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ from whimscreen.settings import get_settings
 def _run(app, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+    # proxy headers are applied by the app itself, from WHIMSCREEN_TRUSTED_PROXIES only (web/app.py)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
 
 
 def serve(
@@ -27,7 +28,35 @@ def serve(
     cfg = config_from_settings()
     upgrade(cfg.database_url)
     typer.echo(f"database: {_safe(cfg.database_url)}")
+    _first_run(cfg.database_url)
     _run(create_app(cfg), host, port)
+
+
+def _first_run(url: str) -> None:
+    """No active administrator yet: offer to create one (interactive), or say how."""
+    import sys
+
+    from whimscreen.program import users
+    from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
+
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as db:
+            if users.active_admins(db):
+                return
+    finally:
+        engine.dispose()
+    typer.echo(
+        "No administrator account yet. Create one with:\n"
+        "  whimscreen admin create-user --email EMAIL --name NAME --role admin"
+    )
+    if sys.stdin.isatty() and typer.confirm("Create the first administrator now?", default=True):
+        from whimscreen.cli.admin import _password, make_user
+
+        email = typer.prompt("Email")
+        name = typer.prompt("Name")
+        make_user(email, name, "admin", _password(False))
+        typer.echo(f"administrator {email} created")
 
 
 def demo(
@@ -52,7 +81,8 @@ def demo(
     app = create_app(replace(config_from_settings(), home=home, database_url=url))
     accounts = seed(app.state.sessions, home, _default_runner(home))
     typer.echo(
-        f"demo study in {home} ({_safe(url)}). DEMO ACCOUNTS — demo passwords, never use them for real data:"
+        f"demo study in {home} (database {_safe(url)}). "
+        "DEMO ACCOUNTS — demo passwords, never use them for real data:"
     )
     for role, email, password in accounts:
         typer.echo(f"  {role:<13} {email:<30} {password}")

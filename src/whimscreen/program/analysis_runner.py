@@ -34,3 +34,13 @@ def run_analysis(
         render=chromatogram.render,  # chromatogram excerpts for Sanger traces (the review screen shows them)
     )
     return json.loads((Path(out_dir) / f"{sample_id}.json").read_text())
+
+
+class AnalysisRunner:
+    """``run_analysis`` bound to a data home; picklable, so jobs can run it in a child process."""
+
+    def __init__(self, home: Path | None):
+        self.home = home
+
+    def __call__(self, paths: list[Path], sample_id: str, out_dir: Path, evidence: Evidence) -> dict:
+        return run_analysis(paths, sample_id, out_dir, evidence, self.home)

@@ -34,11 +34,35 @@ def record(
     return entry
 
 
-def entries(db: Session, patient_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
-    q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+MAX_PAGE = 500
+
+
+def entries(
+    db: Session,
+    patient_id: int | None = None,
+    limit: int = 200,
+    before: int | None = None,
+    user_id: int | None = None,
+    action: str | None = None,
+) -> list[tuple[AuditEntry, str | None]]:
+    """A page of entries, newest first, each with its user's name (None: the system or anonymous).
+
+    Paging is by cursor: pass the smallest id of a page as ``before`` to get the next (older) one."""
+    q = (
+        select(AuditEntry, User.name)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+    )
     if patient_id is not None:
         q = q.where(AuditEntry.patient_id == patient_id)
-    return list(db.scalars(q))
+    if before is not None:
+        q = q.where(AuditEntry.id < before)
+    if user_id is not None:
+        q = q.where(AuditEntry.user_id == user_id)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    return [(e, name) for e, name in db.execute(q)]
 
 
 @event.listens_for(Session, "before_flush")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from whimscreen.errors import ProgramError
 from whimscreen.program import audit
 from whimscreen.program.eligibility import Criteria
 from whimscreen.program.errors import InvalidInput
@@ -63,22 +65,72 @@ def set_capacity_value(db: Session, actor: User, value: int) -> None:
     audit.record(db, actor, "update", "setting", "capacity", detail=str(value))
 
 
+class CriteriaSettings(BaseModel):
+    """The eligibility thresholds, typed and bounded (a change is validated whole before it is stored)."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+    anc_below: float = Field(1500.0, gt=0, le=100_000, description="chronic neutropenia: ANC below, cells/uL")
+    chronic_days: int = Field(90, ge=1, le=3650, description="low counts at least this many days apart")
+    alc_below: float = Field(1000.0, gt=0, le=100_000, description="lymphopenia: ALC below, cells/uL")
+    monocytes_below: float = Field(200.0, gt=0, le=100_000, description="monocytopenia below, cells/uL")
+    min_supportive: int = Field(1, ge=0, le=10, description="supportive features needed")
+    duffy_anc_band: list[float] = Field(
+        [500.0, 1500.0],
+        min_length=2,
+        max_length=2,
+        description="ANC range [low, high] where Duffy-null neutropenia is plausible",
+    )
+
+    @model_validator(mode="after")
+    def _band(self):
+        lo, hi = self.duffy_anc_band
+        if not 0 <= lo < hi <= 100_000:
+            raise ValueError(f"duffy_anc_band must be two counts low < high within 0..100000, not {lo}, {hi}")
+        return self
+
+    def to_criteria(self) -> Criteria:
+        return Criteria(**(self.model_dump() | {"duffy_anc_band": tuple(self.duffy_anc_band)}))
+
+
+class CriteriaUpdate(BaseModel):
+    """A partial change: only the fields given are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+    anc_below: float | None = Field(None, gt=0, le=100_000)
+    chronic_days: int | None = Field(None, ge=1, le=3650)
+    alc_below: float | None = Field(None, gt=0, le=100_000)
+    monocytes_below: float | None = Field(None, gt=0, le=100_000)
+    min_supportive: int | None = Field(None, ge=0, le=10)
+    duffy_anc_band: list[float] | None = Field(None, min_length=2, max_length=2)
+
+
+def _message(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(x) for x in e["loc"]) or "criteria"
+        parts.append(f"{where}: {e['msg']}")
+    return "invalid eligibility criteria: " + "; ".join(parts)
+
+
 def criteria(db: Session) -> Criteria:
     raw = _get(db, "eligibility_criteria")
     if raw is None:
         return Criteria()
-    data = json.loads(raw)
-    if "duffy_anc_band" in data:
-        data["duffy_anc_band"] = tuple(data["duffy_anc_band"])
-    return Criteria(**data)
+    try:
+        return CriteriaSettings.model_validate(json.loads(raw)).to_criteria()
+    except (ValidationError, ValueError) as exc:
+        detail = _message(exc) if isinstance(exc, ValidationError) else str(exc)
+        raise ProgramError(f"the stored {detail}; the coordinator must set them again") from None
 
 
 def set_criteria(db: Session, actor: User, **values) -> Criteria:
     require_role(actor, "coordinator")
-    names = {f.name for f in fields(Criteria)}
-    if set(values) - names:
-        raise InvalidInput(f"unknown criteria: {', '.join(sorted(set(values) - names))}")
-    new = Criteria(**(asdict(criteria(db)) | values))
-    _set(db, "eligibility_criteria", json.dumps(asdict(new)))
-    audit.record(db, actor, "update", "setting", "eligibility_criteria", detail=json.dumps(values))
-    return new
+    try:
+        given = CriteriaUpdate.model_validate(values).model_dump(exclude_none=True)
+        stored = json.loads(_get(db, "eligibility_criteria") or "{}")  # raw: a bad stored value can be fixed
+        new = CriteriaSettings.model_validate(asdict(Criteria()) | stored | given)
+    except ValidationError as exc:
+        raise InvalidInput(_message(exc)) from None
+    _set(db, "eligibility_criteria", new.model_dump_json())
+    audit.record(db, actor, "update", "setting", "eligibility_criteria", detail=json.dumps(given))
+    return new.to_criteria()

@@ -9,14 +9,16 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import audit
+from whimscreen.program import audit, patients
 from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Consent, Patient, User
 from whimscreen.program.users import require_role
 
 CURRENT_VERSION = "2026-1"
 _FILES = {"2026-1": "consent-v1.md"}
+_ISSUED = {"2026-1": date(2026, 1, 1)}  # a consent cannot predate the text it agrees to
 RELATIONSHIPS = ("self", "parent", "legal guardian")
+ADULT_AGE = 18
 
 
 @cache
@@ -42,8 +44,18 @@ def record(
         raise InvalidInput("the name of the person who consented is required")
     if relationship not in RELATIONSHIPS:
         raise InvalidInput(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
-    if consented_on > date.today():
-        raise InvalidInput(f"consent date {consented_on.isoformat()} is in the future")
+    patients.check_date(patient, consented_on, "consent date")
+    if consented_on < _ISSUED[version]:
+        raise InvalidInput(
+            f"consent date {consented_on.isoformat()} is before consent version {version} was issued "
+            f"({_ISSUED[version].isoformat()})"
+        )
+    age = patients.age_on(patient, consented_on)
+    if relationship == "self" and age < ADULT_AGE:
+        raise InvalidInput(
+            f"the patient was {age} on {consented_on.isoformat()}: a minor's consent is given by a parent "
+            "or legal guardian"
+        )
     consent = Consent(
         patient_id=patient.id,
         consent_version=version,

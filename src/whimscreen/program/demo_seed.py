@@ -19,12 +19,12 @@ from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Order, User
 
 DEMO_USERS = (  # role, email, name, password
-    ("admin", "admin@demo.whimscreen", "Avery Admin", "demo-admin-2026"),
-    ("physician", "physician@demo.whimscreen", "Dr. Paula Physician", "demo-physician-2026"),
-    ("technologist", "tech@demo.whimscreen", "Theo Technologist", "demo-tech-2026"),
-    ("director", "director@demo.whimscreen", "Dr. Dana Director", "demo-director-2026"),
-    ("director", "director2@demo.whimscreen", "Dr. Drew Director", "demo-director2-2026"),
-    ("coordinator", "coordinator@demo.whimscreen", "Casey Coordinator", "demo-coordinator-2026"),
+    ("admin", "admin@demo.whimscreen", "Avery Admin", "admin-demo-violet-2026"),
+    ("physician", "physician@demo.whimscreen", "Dr. Paula Physician", "physician-demo-amber-2026"),
+    ("technologist", "tech@demo.whimscreen", "Theo Technologist", "tech-demo-cobalt-2026"),
+    ("director", "director@demo.whimscreen", "Dr. Dana Director", "director-demo-teal-2026"),
+    ("director", "director2@demo.whimscreen", "Dr. Drew Director", "director2-demo-olive-2026"),
+    ("coordinator", "coordinator@demo.whimscreen", "Casey Coordinator", "coordinator-demo-coral-2026"),
 )
 PATIENTS = (  # name, birth date, sex, demo variant (None: reference only), stage to reach, data
     ("Demo Patient One", date(2011, 5, 2), "female", "NM_003467.3:c.1000C>T", "reported", "gvcf"),
@@ -60,7 +60,8 @@ def _patient(db: Session, doc: User, name: str, born: date, sex: str):
         infection_history="otitis, pneumonia",
         myelokathexis=True if name in MYELOKATHEXIS else None,
     )
-    consent.record(db, doc, p, name, "self", today)
+    adult = patients.age_on(p, today) >= consent.ADULT_AGE
+    consent.record(db, doc, p, name if adult else f"Parent of {name}", "self" if adult else "parent", today)
     return p
 
 

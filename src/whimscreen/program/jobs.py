@@ -1,4 +1,8 @@
-"""Analysis jobs stored in the database, run by a worker thread of the server.
+"""Analysis jobs stored in the database, run by a pool of worker threads of the server.
+
+Each worker claims a job and runs the analysis in a child process with a wall-time limit
+(``job_process.py``), so a runaway file fails its own job and never blocks the queue; with several
+workers (default 2) other jobs go on meanwhile.
 
 A job is ``queued`` -> ``running`` -> ``done`` | ``failed`` (the reason stored).  The analysis itself runs
 outside any transaction; claiming and finishing are short transactions.  A sample has at most one active
@@ -27,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from whimscreen.errors import WhimscreenError
 from whimscreen.interpretation.evidence import Evidence
-from whimscreen.program import audit, orders, patients, uploads
+from whimscreen.program import audit, job_process, orders, patients, uploads
 from whimscreen.program.classification_review import case_evidence
 from whimscreen.program.errors import InvalidState
 from whimscreen.program.storage.db import unit_of_work
@@ -190,16 +194,23 @@ def _heartbeat(factory: sessionmaker[Session], job_id: int, stop: threading.Even
             log.warning("heartbeat of job %s failed:\n%s", job_id, traceback.format_exc())
 
 
-def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir: Path) -> None:
-    """Run one claimed job and store its result or its failure."""
+def execute(
+    factory: sessionmaker[Session], job_id: int, runner: Runner, workdir: Path, timeout: float | None = None
+) -> None:
+    """Run one claimed job and store its result or its failure; with ``timeout`` (seconds) the analysis
+    runs in a child process that is stopped at that wall time."""
     with unit_of_work(factory) as db:
         paths, sample_id, evidence, attempt = _inputs(db, job_id)
     result, error = None, None
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(factory, job_id, stop, HEARTBEAT), daemon=True)
     beat.start()
+    out = Path(workdir) / sample_id / f"job-{job_id}"
     try:
-        result = runner(paths, sample_id, Path(workdir) / sample_id / f"job-{job_id}", evidence)
+        if timeout is not None and job_process.picklable(runner):
+            result = job_process.run(runner, paths, sample_id, out, evidence, timeout)
+        else:
+            result = runner(paths, sample_id, out, evidence)
     except WhimscreenError as exc:
         error = str(exc).replace(str(Path(workdir)), "<analyses>")
     except Exception as exc:  # an unexpected failure is still stored and shown, never lost
@@ -212,28 +223,39 @@ def execute(factory: sessionmaker[Session], job_id: int, runner: Runner, workdir
         _finish(db, job_id, attempt, result, error)
 
 
-def run_once(factory: sessionmaker[Session], runner: Runner, workdir: Path) -> int | None:
+def run_once(
+    factory: sessionmaker[Session], runner: Runner, workdir: Path, timeout: float | None = None
+) -> int | None:
     with unit_of_work(factory) as db:
         requeue_stale(db)
     with unit_of_work(factory) as db:
         job_id = claim_next(db)
     if job_id is not None:
-        execute(factory, job_id, runner, workdir)
+        execute(factory, job_id, runner, workdir, timeout)
     return job_id
 
 
 class Worker(threading.Thread):
     """Polls the queue; ``stop()`` ends it after the current job."""
 
-    def __init__(self, factory: sessionmaker[Session], runner: Runner, workdir: Path, poll: float = 1.0):
-        super().__init__(name="whimscreen-jobs", daemon=True)
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        runner: Runner,
+        workdir: Path,
+        poll: float = 1.0,
+        timeout: float | None = None,
+        name: str = "whimscreen-jobs",
+    ):
+        super().__init__(name=name, daemon=True)
         self.factory, self.runner, self.workdir, self.poll = factory, runner, workdir, poll
+        self.timeout = timeout
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
             try:
-                if run_once(self.factory, self.runner, self.workdir) is None:
+                if run_once(self.factory, self.runner, self.workdir, self.timeout) is None:
                     self._halt.wait(self.poll)
             except Exception:  # keep polling: a database hiccup must not kill the worker
                 log.error("job worker error:\n%s", traceback.format_exc())
@@ -242,3 +264,31 @@ class Worker(threading.Thread):
     def stop(self, timeout: float = 30) -> None:
         self._halt.set()
         self.join(timeout)
+
+
+class WorkerPool:
+    """``size`` workers (at least 2) sharing the queue; each analysis limited to ``timeout`` seconds."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        runner: Runner,
+        workdir: Path,
+        size: int = 2,
+        timeout: float = 3600.0,
+        poll: float = 1.0,
+    ):
+        self.workers = [
+            Worker(factory, runner, workdir, poll, timeout, name=f"whimscreen-jobs-{n}")
+            for n in range(max(2, size))
+        ]
+
+    def start(self) -> None:
+        for w in self.workers:
+            w.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        for w in self.workers:
+            w._halt.set()
+        for w in self.workers:
+            w.join(timeout)

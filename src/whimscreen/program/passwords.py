@@ -6,7 +6,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-MIN_LENGTH = 10
 
 
 def hash_password(password: str) -> str:

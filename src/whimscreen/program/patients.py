@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from whimscreen.program import audit
 from whimscreen.program.eligibility import ClinicalFacts, Count, Criteria, Eligibility, evaluate
-from whimscreen.program.errors import InvalidInput
+from whimscreen.program.errors import InvalidInput, InvalidState
 from whimscreen.program.storage.models import BloodCount, Clinical, Patient, User, utcnow
 from whimscreen.program.users import require_role
 
@@ -27,8 +27,29 @@ CLINICAL_FIELDS = (
 )
 
 
+class PossibleDuplicate(InvalidState):
+    """This physician already has a patient with this name and birth date (HTTP 409; confirm to create)."""
+
+    def __init__(self, existing: Patient):
+        self.existing_id = existing.id
+        super().__init__(
+            f"you already have a patient named {existing.name} born {existing.birth_date.isoformat()} "
+            f"(patient {existing.id}); confirm to record another one"
+        )
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def create(
-    db: Session, actor: User, name: str, birth_date: date, sex: str, local_id: str | None = None
+    db: Session,
+    actor: User,
+    name: str,
+    birth_date: date,
+    sex: str,
+    local_id: str | None = None,
+    confirm_duplicate: bool = False,
 ) -> Patient:
     require_role(actor, "physician")
     if not name.strip():
@@ -37,6 +58,13 @@ def create(
         raise InvalidInput(f"sex must be one of {', '.join(SEXES)}")
     if birth_date > date.today() or birth_date.year < 1900:
         raise InvalidInput(f"birth date {birth_date.isoformat()} is not plausible")
+    if not confirm_duplicate:
+        same_day = db.scalars(
+            select(Patient).where(Patient.physician_id == actor.id, Patient.birth_date == birth_date)
+        )
+        twin = next((p for p in same_day if _same_name(p.name) == _same_name(name)), None)
+        if twin is not None:
+            raise PossibleDuplicate(twin)
     patient = Patient(
         physician_id=actor.id, name=name.strip(), birth_date=birth_date, sex=sex, local_id=local_id
     )
@@ -53,6 +81,21 @@ def mine(db: Session, actor: User) -> list[Patient]:
     return patients
 
 
+def check_date(patient: Patient, when: date, label: str) -> None:
+    """A date of this patient's record: not before birth, not in the future."""
+    if when > date.today():
+        raise InvalidInput(f"{label} {when.isoformat()} is in the future")
+    if when < patient.birth_date:
+        raise InvalidInput(
+            f"{label} {when.isoformat()} is before the patient's birth ({patient.birth_date.isoformat()})"
+        )
+
+
+def age_on(patient: Patient, when: date) -> int:
+    born = patient.birth_date
+    return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+
 def update_clinical(db: Session, actor: User, patient: Patient, **values) -> Clinical:
     """Set clinical fields (``None`` = not known); the patient was reached through ``access.patient_for``."""
     unknown = set(values) - set(CLINICAL_FIELDS)
@@ -61,6 +104,8 @@ def update_clinical(db: Session, actor: User, patient: Patient, **values) -> Cli
     for key in ("igg", "igg_lower_limit"):
         if values.get(key) is not None and not 0 <= values[key] < 10000:
             raise InvalidInput(f"{key} {values[key]} mg/dL is out of range")
+    if values.get("igg_date") is not None:
+        check_date(patient, values["igg_date"], "IgG date")
     clinical = patient.clinical or Clinical(patient_id=patient.id)
     for key, value in values.items():
         setattr(clinical, key, value)
@@ -74,8 +119,7 @@ def update_clinical(db: Session, actor: User, patient: Patient, **values) -> Cli
 def add_count(
     db: Session, actor: User, patient: Patient, taken_on: date, anc=None, alc=None, monocytes=None
 ) -> BloodCount:
-    if taken_on > date.today():
-        raise InvalidInput(f"count date {taken_on.isoformat()} is in the future")
+    check_date(patient, taken_on, "blood count date")
     if anc is None and alc is None and monocytes is None:
         raise InvalidInput("a count needs at least one of ANC, ALC, monocytes")
     for label, v in (("ANC", anc), ("ALC", alc), ("monocytes", monocytes)):

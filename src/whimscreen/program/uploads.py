@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session, object_session
 
 from whimscreen.calling.pipeline import detect_kind
 from whimscreen.errors import InputFileError
-from whimscreen.program import audit, orders
+from whimscreen.program import audit, orders, upload_check
 from whimscreen.program.errors import InvalidInput, InvalidState
 from whimscreen.program.storage.models import Sample, Upload, User, utcnow
 from whimscreen.program.users import LAB, require_role
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
+MAX_FILES = 16  # files per upload request
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -63,6 +64,7 @@ def store(
     stream: BinaryIO,
     root: Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: upload_check.Limits = upload_check.Limits(),
 ) -> Upload:
     """Validate and keep one file under ``root/ACCESSION/``; the order moves to ``sequencing``."""
     require_role(actor, *LAB)
@@ -78,6 +80,7 @@ def store(
             kind = detect_kind(tmp)
         except InputFileError as exc:
             raise InputFileError(str(exc).replace(str(tmp), name)) from None
+        upload_check.check(tmp, kind, name, size, limits)
         upload = Upload(
             sample_id=sample.id,
             filename=name,
@@ -95,8 +98,12 @@ def store(
         tmp.unlink(missing_ok=True)
         raise
     upload.path = str(final)
-    _files_changed(db, actor, sample, f"file uploaded: {name}")
-    audit.record(db, actor, "create", "upload", upload.id, sample.order.patient_id, detail=f"{name} ({kind})")
+    _files_changed(db, actor, sample, f"file uploaded ({kind})")
+    # file names may hold patient names: the audit keeps the content's SHA-256 and the sample instead
+    audit.record(
+        db, actor, "create", "upload", upload.id, sample.order.patient_id,
+        detail=f"sample {sample.accession}, {kind}, sha256 {sha}",
+    )  # fmt: skip
     return upload
 
 
@@ -152,6 +159,32 @@ def replace(
     """Delete ``upload`` and store the new file in its place, in one transaction."""
     delete(db, actor, upload, "replaced by a new file")
     return store(db, actor, db.get(Sample, upload.sample_id), filename, stream, root, max_bytes)
+
+
+def store_many(
+    db: Session,
+    actor: User,
+    sample: Sample,
+    files: list[tuple[str, BinaryIO]],
+    root: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: upload_check.Limits = upload_check.Limits(),
+) -> list[Upload]:
+    """Several files, all or none: if one is refused, the files already kept are removed again (and the
+    caller's transaction, which holds their rows, rolls back)."""
+    if not files:
+        raise InputFileError("no file was sent")
+    if len(files) > MAX_FILES:
+        raise InputFileError(f"{len(files)} files in one upload; at most {MAX_FILES}")
+    kept: list[Upload] = []
+    try:
+        for filename, stream in files:
+            kept.append(store(db, actor, sample, filename, stream, root, max_bytes, limits))
+    except BaseException:
+        for upload in kept:
+            Path(upload.path).unlink(missing_ok=True)
+        raise
+    return kept
 
 
 def for_sample(db: Session, sample: Sample) -> list[Upload]:

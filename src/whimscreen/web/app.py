@@ -5,18 +5,22 @@ from __future__ import annotations
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from whimscreen.errors import ConfigError
 from whimscreen.program import jobs
 from whimscreen.program.storage.db import make_engine, session_factory
 from whimscreen.program.storage.migrate import upgrade
+from whimscreen.program.upload_check import Limits
 from whimscreen.program.uploads import DEFAULT_MAX_BYTES
 from whimscreen.web.errors import install_error_handlers
+from whimscreen.web.headers import SecurityHeaders
 from whimscreen.web.limits import BodySizeLimit, RequestSlots
 from whimscreen.web.security import load_secret
 
@@ -36,6 +40,12 @@ class AppConfig:
     db_max_overflow: int = 5
     db_pool_timeout: float = 10.0
     threads: int = 40
+    session_lifetime: timedelta = timedelta(hours=8)  # absolute
+    idle_timeout: timedelta = timedelta(minutes=30)
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For/-Proto are honoured
+    workers: int = 2  # analysis jobs run in parallel
+    job_timeout: float = 3600.0  # wall-time limit of one analysis, seconds
+    upload_limits: Limits = field(default_factory=Limits)  # decompressed-size limits of uploads
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -62,13 +72,18 @@ def config_from_settings() -> AppConfig:
         db_max_overflow=s.db_max_overflow,
         db_pool_timeout=s.db_pool_timeout,
         threads=s.threads,
+        session_lifetime=timedelta(hours=s.session_hours),
+        idle_timeout=timedelta(minutes=s.idle_timeout_minutes),
+        trusted_proxies=s.proxies(),
+        workers=s.job_workers,
+        job_timeout=s.job_timeout_seconds,
     )
 
 
 def _default_runner(home: Path) -> jobs.Runner:
-    from whimscreen.program.analysis_runner import run_analysis
+    from whimscreen.program.analysis_runner import AnalysisRunner
 
-    return lambda paths, sample, out, evidence: run_analysis(paths, sample, out, evidence, home)
+    return AnalysisRunner(home)
 
 
 def create_app(config: AppConfig | None = None) -> FastAPI:
@@ -81,7 +96,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             await anyio.to_thread.run_sync(upgrade, cfg.database_url)
         worker = None
         if cfg.start_worker:
-            worker = jobs.Worker(app.state.sessions, app.state.runner, cfg.home / "analyses")
+            worker = jobs.WorkerPool(
+                app.state.sessions, app.state.runner, cfg.home / "analyses", cfg.workers, cfg.job_timeout
+            )
             worker.start()
         app.state.worker = worker
         yield
@@ -106,6 +123,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
     app.state.secret = load_secret(cfg.secret_key, cfg.home)
     app.state.runner = cfg.runner or _default_runner(cfg.home)
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(SecurityHeaders)
+    if cfg.trusted_proxies:  # X-Forwarded-For / -Proto only from these peers (the outermost middleware)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(cfg.trusted_proxies))
     install_error_handlers(app)
     _include_routes(app)
     app.mount("/static", StaticFiles(packages=[("whimscreen.web", "static")]), name="static")

@@ -20,6 +20,7 @@ from whimscreen.program.errors import Forbidden, NotAuthenticated
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
 from whimscreen.program.users import LAB
+from whimscreen.web.schemas import Id
 from whimscreen.web.security import check_csrf, session_of, submitted_csrf
 
 
@@ -90,23 +91,23 @@ anyone = role("physician", *LAB, "coordinator", "admin")
 physician_or_coordinator = role("physician", "coordinator")
 
 
-def patient_scope(patient_id: int, db: Session = DB, user: User = Depends(physician)) -> Patient:
+def patient_scope(patient_id: Id, db: Session = DB, user: User = Depends(physician)) -> Patient:
     return access.patient_for(db, user, patient_id)
 
 
-def order_scope(order_id: int, db: Session = DB, user: User = Depends(physician_or_lab)) -> Order:
+def order_scope(order_id: Id, db: Session = DB, user: User = Depends(physician_or_lab)) -> Order:
     return access.order_for(db, user, order_id)
 
 
-def lab_order_scope(order_id: int, db: Session = DB, user: User = Depends(lab)) -> Order:
+def lab_order_scope(order_id: Id, db: Session = DB, user: User = Depends(lab)) -> Order:
     return access.order_for(db, user, order_id)
 
 
-def sample_scope(sample_id: int, db: Session = DB, user: User = Depends(lab)) -> Sample:
+def sample_scope(sample_id: Id, db: Session = DB, user: User = Depends(lab)) -> Sample:
     return access.sample_for(db, user, sample_id)
 
 
-def job_scope(job_id: int, db: Session = DB, user: User = Depends(lab)) -> Job:
+def job_scope(job_id: Id, db: Session = DB, user: User = Depends(lab)) -> Job:
     return access.job_for(db, user, job_id)
 
 

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from whimscreen.errors import InputFileError, ProgramError, WhimscreenError
 from whimscreen.program.errors import (
@@ -20,6 +22,7 @@ from whimscreen.program.errors import (
     Throttled,
 )
 
+log = logging.getLogger(__name__)
 STATUS = (
     (NotAuthenticated, 401),
     (Forbidden, 403),
@@ -38,6 +41,22 @@ def status_for(exc: WhimscreenError) -> int:
     return next(code for cls, code in STATUS if isinstance(exc, cls))
 
 
+def _audit_denial(request: Request, code: int, message: str) -> None:
+    """A 401/403 answer is audited (who, what, why) in its own transaction: the request's rolled back."""
+    from whimscreen.program import audit
+    from whimscreen.program.storage.db import unit_of_work
+
+    viewer = getattr(request.state, "viewer", None)  # a detached snapshot: the session rolled back
+    with unit_of_work(request.app.state.sessions) as db:
+        audit.record(
+            db,
+            viewer,
+            "deny",
+            "request",
+            detail=f"{code} {request.method} {request.url.path[:200]}: {message[:200]}",
+        )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(sqlalchemy.exc.IntegrityError)
     async def _conflict(request: Request, exc: sqlalchemy.exc.IntegrityError):
@@ -53,6 +72,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WhimscreenError)
     async def _handle(request: Request, exc: WhimscreenError):
         code = status_for(exc)
+        if code in (401, 403) and not getattr(request.state, "audited", False):
+            try:
+                await run_in_threadpool(_audit_denial, request, code, str(exc))
+            except Exception:  # the denial stands even if its audit row cannot be written
+                log.exception("could not audit a %s answer to %s %s", code, request.method, request.url.path)
         if request.url.path.startswith("/api") or request.url.path == "/healthz":
             return JSONResponse({"detail": str(exc)}, status_code=code)
         if code == 401:

@@ -4,17 +4,46 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Annotated, Any
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
 
+MAX_ID = 2**31 - 1  # database integer keys (PostgreSQL INTEGER)
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id")]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+
+
+class Problem(BaseModel):
+    """Every error answer: one clear sentence, or (request validation) the list of fields at fault."""
+
+    detail: str | list[dict[str, Any]]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in (
+        (401, "not logged in"),
+        (403, "not allowed for this role, or a missing CSRF token"),
+        (404, "no such object (or not one of yours)"),
+        (409, "not possible in the object's current state"),
+        (413, "request body too large"),
+        (422, "invalid input"),
+        (429, "too many failed logins"),
+    )
+}
+
 
 class PatientCreate(BaseModel):
-    name: str
+    name: str = Field(max_length=200)
     birth_date: date
     sex: str
-    local_id: str | None = None
+    local_id: str | None = Field(None, max_length=100)
+    confirm_duplicate: bool = Field(
+        False, description="create it although this physician has a patient with this name and birth date"
+    )
 
 
 class ClinicalUpdate(BaseModel):
@@ -67,7 +96,66 @@ class StaffCreate(BaseModel):
 
 
 class CapacityUpdate(BaseModel):
+    capacity: int = Field(ge=0, le=100_000)
+
+
+# -- answers (response models: in the OpenAPI schema, checked by schemathesis) ---------------------------
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: str
+    status: str
+    license_id: str | None
+    institution: str | None
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+
+
+class Received(BaseModel):
+    status: str
+    detail: str
+
+
+class Done(BaseModel):
+    ok: bool
+
+
+class PatientOut(BaseModel):
+    id: int
+    name: str
+    birth_date: date
+    sex: str
+    local_id: str | None
+
+
+class UploadOut(BaseModel):
+    id: int
+    filename: str
+    kind: str
+    size: int
+    sha256: str
+    uploaded_at: str
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str
+    user_id: int | None
+    user_name: str | None
+    action: str
+    entity: str
+    entity_id: str | None
+    patient_id: int | None
+    detail: str | None
+
+
+class CapacityOut(BaseModel):
     capacity: int
+    enrolled_from_waitlist: int
 
 
 def user_public(u: User) -> dict:

@@ -2,7 +2,9 @@
 
 - The session cookie holds a random token signed with the secret key (itsdangerous); the database keeps only
   its SHA-256, the user and the session's CSRF token, so logout and expiry are enforced server side.
-  Cookie flags: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS.
+  Cookie flags: HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS.  A session ends at its
+  absolute lifetime (``AppConfig.session_lifetime``, default 8 h) or after ``AppConfig.idle_timeout``
+  (default 30 min) without a request, whichever comes first.
 - CSRF: every unsafe request of a session must echo the session's token in the ``X-CSRF-Token`` header (API,
   HTMX) or the ``csrf_token`` form field (pages).  Before login, the login and registration forms use a
   signed double-submit cookie (``whim_pre``).
@@ -29,6 +31,8 @@ SESSION_COOKIE = "whim_session"
 PRE_COOKIE = "whim_pre"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(hours=8)
+IDLE_TIMEOUT = timedelta(minutes=30)
+_TOUCH_EVERY = timedelta(seconds=30)  # last_seen_at is written at most this often
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -56,20 +60,35 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
+def _limits(request: Request) -> tuple[timedelta, timedelta]:
+    cfg = request.app.state.config
+    return cfg.session_lifetime, cfg.idle_timeout
+
+
+def client_address(request: Request) -> str:
+    """The client's address; X-Forwarded-For is applied (by uvicorn's ProxyHeadersMiddleware, app.py) only
+    for connections from the configured trusted proxies."""
+    return (request.client.host if request.client else "unknown")[:64]
+
+
 def start_session(db: Session, request: Request, response: Response, user: User) -> WebSession:
     token = secrets.token_urlsafe(32)
+    lifetime, _ = _limits(request)
+    now = utcnow()
     record = WebSession(
         id=_digest(token),
         user_id=user.id,
         csrf_token=secrets.token_urlsafe(32),
-        expires_at=utcnow() + SESSION_LIFETIME,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
     )
     db.add(record)
     signed = URLSafeSerializer(request.app.state.secret, salt="session").dumps(token)
     response.set_cookie(
         SESSION_COOKIE,
         signed,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
+        max_age=int(lifetime.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=_secure(request),
@@ -87,8 +106,14 @@ def session_of(db: Session, request: Request) -> WebSession | None:
     except BadSignature:
         return None
     record = db.get(WebSession, _digest(token))
-    if record is None or record.expires_at < utcnow():
+    if record is None:
         return None
+    now, (_, idle) = utcnow(), _limits(request)
+    last = record.last_seen_at or record.created_at
+    if record.expires_at < now or last + idle < now:
+        return None
+    if now - last > _TOUCH_EVERY:
+        record.last_seen_at = now
     return record
 
 

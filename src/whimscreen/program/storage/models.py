@@ -64,7 +64,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # users.ROLES
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | active | rejected
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|rejected|disabled
     license_id: Mapped[str | None] = mapped_column(String(100))
     institution: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -77,15 +77,18 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the absolute lifetime
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # for the idle timeout
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+class LoginThrottle(Base):
+    """Failed-login counter of one key ("acct:EMAIL|ADDRESS" or "addr:ADDRESS"), see program/throttle.py."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    next_allowed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Setting(Base):

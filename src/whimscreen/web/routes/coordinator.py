@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import aggregates, config, orders
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
-from whimscreen.web.schemas import CapacityUpdate
+from whimscreen.web.schemas import ERRORS, CapacityOut, CapacityUpdate
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/coordinator", tags=["coordinator"])
+api = APIRouter(prefix="/api/coordinator", tags=["coordinator"], responses=ERRORS)
 pages = APIRouter(prefix="/coordinator", include_in_schema=False)
 
 
@@ -23,7 +23,7 @@ def summary(db: Session = DB, user: User = Depends(coordinator)):
     return aggregates.summary(db, user)
 
 
-@api.put("/capacity")
+@api.put("/capacity", response_model=CapacityOut)
 def set_capacity(body: CapacityUpdate, db: Session = DB, user: User = Depends(coordinator)):
     promoted = orders.set_capacity(db, user, body.capacity)
     return {"capacity": body.capacity, "enrolled_from_waitlist": len(promoted)}
@@ -35,14 +35,15 @@ def open_orders(db: Session = DB, user: User = Depends(coordinator)):
     return orders.open_for_coordinator(db, user)
 
 
-@api.get("/criteria")
+@api.get("/criteria", response_model=config.CriteriaSettings)
 def get_criteria(db: Session = DB, user: User = Depends(coordinator)):
     return asdict(config.criteria(db))
 
 
-@api.put("/criteria")
-def put_criteria(body: dict, db: Session = DB, user: User = Depends(coordinator)):
-    return asdict(config.set_criteria(db, user, **body))
+@api.put("/criteria", response_model=config.CriteriaSettings)
+def put_criteria(body: config.CriteriaUpdate, db: Session = DB, user: User = Depends(coordinator)):
+    """Change some thresholds; each is typed and bounded (422 with the reason otherwise)."""
+    return asdict(config.set_criteria(db, user, **body.model_dump(exclude_none=True)))
 
 
 @pages.get("")

@@ -11,10 +11,18 @@ from whimscreen.program import accession, chromatograms, classification_review, 
 from whimscreen.program.errors import InvalidState
 from whimscreen.program.storage.models import Job, Sample, Upload, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope, upload_scope
-from whimscreen.web.schemas import Rejection, job_public, order_public, sample_public, upload_public
+from whimscreen.web.schemas import (
+    ERRORS,
+    Rejection,
+    UploadOut,
+    job_public,
+    order_public,
+    sample_public,
+    upload_public,
+)
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api", tags=["lab"])
+api = APIRouter(prefix="/api", tags=["lab"], responses=ERRORS)
 pages = APIRouter(prefix="/lab", include_in_schema=False)
 
 
@@ -36,10 +44,16 @@ def _review(db: Session, s: Sample, home) -> dict:
     }
 
 
-def _store(db: Session, request: Request, user: User, s: Sample, file: UploadFile):
+def _store(db: Session, request: Request, user: User, s: Sample, files: list[UploadFile]):
     root = request.app.state.home / "uploads"
-    return uploads.store(
-        db, user, s, file.filename or "upload", file.file, root, request.app.state.config.max_upload_bytes
+    return uploads.store_many(
+        db,
+        user,
+        s,
+        [(f.filename or "upload", f.file) for f in files],
+        root,
+        request.app.state.config.max_upload_bytes,
+        request.app.state.config.upload_limits,
     )
 
 
@@ -51,7 +65,7 @@ def reject(body: Rejection, db: Session = DB, user: User = Depends(lab), s: Samp
     return {"sample": sample_public(s), "replacement_order": order_public(new)}
 
 
-@api.post("/samples/{sample_id}/uploads", status_code=201)
+@api.post("/samples/{sample_id}/uploads", status_code=201, response_model=UploadOut)
 def upload(
     file: UploadFile,
     request: Request,
@@ -59,7 +73,19 @@ def upload(
     user: User = Depends(lab),
     s: Sample = Depends(sample_scope),
 ):
-    return upload_public(_store(db, request, user, s, file))
+    return upload_public(_store(db, request, user, s, [file])[0])
+
+
+@api.post("/samples/{sample_id}/uploads/batch", status_code=201, response_model=list[UploadOut])
+def upload_batch(
+    files: list[UploadFile],
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(lab),
+    s: Sample = Depends(sample_scope),
+):
+    """Several files in one request (form field ``files``, repeated); all are kept or none."""
+    return [upload_public(u) for u in _store(db, request, user, s, files)]
 
 
 @api.post("/samples/{sample_id}/jobs", status_code=202)
@@ -137,7 +163,7 @@ def sample_page(request: Request, db: Session = DB, s: Sample = Depends(sample_s
 
 @pages.post("/samples/{sample_id}/uploads")
 def upload_form(
-    file: UploadFile,
+    file: list[UploadFile],
     request: Request,
     db: Session = DB,
     user: User = Depends(lab),

@@ -18,10 +18,17 @@ from whimscreen.web.deps import (
     physician_or_coordinator,
     physician_or_lab,
 )
-from whimscreen.web.schemas import AccessionCreate, Rejection, SignOutCreate, order_public, sample_public
+from whimscreen.web.schemas import (
+    ERRORS,
+    AccessionCreate,
+    Rejection,
+    SignOutCreate,
+    order_public,
+    sample_public,
+)
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/orders", tags=["orders"])
+api = APIRouter(prefix="/api/orders", tags=["orders"], responses=ERRORS)
 pages = APIRouter(prefix="/orders", include_in_schema=False)
 
 

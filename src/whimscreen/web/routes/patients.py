@@ -12,17 +12,19 @@ from whimscreen.program import consent, orders, patients
 from whimscreen.program.storage.models import Patient, User
 from whimscreen.web.deps import DB, patient_scope, physician
 from whimscreen.web.schemas import (
+    ERRORS,
     ClinicalUpdate,
     ConsentCreate,
     CountCreate,
     OrderCreate,
     PatientCreate,
+    PatientOut,
     order_public,
     patient_public,
 )
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/patients", tags=["patients"])
+api = APIRouter(prefix="/api/patients", tags=["patients"], responses=ERRORS)
 pages = APIRouter(prefix="/patients", include_in_schema=False)
 
 
@@ -52,14 +54,15 @@ def _detail(db: Session, p: Patient) -> dict:
     }
 
 
-@api.get("")
+@api.get("", response_model=list[PatientOut])
 def list_patients(db: Session = DB, user: User = Depends(physician)):
     return [patient_public(p) for p in patients.mine(db, user)]
 
 
-@api.post("", status_code=201)
+@api.post("", status_code=201, response_model=PatientOut)
 def create_patient(body: PatientCreate, db: Session = DB, user: User = Depends(physician)):
-    return patient_public(patients.create(db, user, body.name, body.birth_date, body.sex, body.local_id))
+    p = patients.create(db, user, body.name, body.birth_date, body.sex, body.local_id, body.confirm_duplicate)
+    return patient_public(p)
 
 
 @api.get("/{patient_id}")
@@ -130,10 +133,24 @@ def create_form(
     birth_date: date = Form(),
     sex: str = Form(),
     local_id: str = Form(""),
+    confirm_duplicate: str = Form(""),
     db: Session = DB,
     user: User = Depends(physician),
 ):
-    p = patients.create(db, user, name, birth_date, sex, local_id or None)
+    try:
+        p = patients.create(db, user, name, birth_date, sex, local_id or None, confirm_duplicate == "yes")
+    except patients.PossibleDuplicate as dup:
+        form = {"name": name, "birth_date": birth_date.isoformat(), "sex": sex, "local_id": local_id}
+        return render(
+            request,
+            "patients/list.html",
+            {
+                "patients": patients.mine(db, user),
+                "orders": orders.for_physician(db, user),
+                "duplicate": {"message": str(dup), "id": dup.existing_id, "form": form},
+            },
+            status_code=409,
+        )
     return RedirectResponse(f"/patients/{p.id}", status_code=303)
 
 

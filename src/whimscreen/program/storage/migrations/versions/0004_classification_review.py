@@ -1,7 +1,7 @@
 """classification review: order case evidence (de novo, segregation) and the director's decisions
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003_security_ops
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003_security_ops"
 branch_labels = None
 depends_on = None
 

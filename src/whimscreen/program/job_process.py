@@ -1,0 +1,81 @@
+"""Run one analysis in a child process with a wall-time limit.
+
+The child is started with ``spawn`` (never ``fork`` from a threaded server), runs the runner and sends back
+``("ok", result)`` or ``("error", message)``; past ``timeout`` seconds it is killed and the job fails with
+that reason.  A runaway or crashing analysis thus costs one worker slot for at most ``timeout`` and gives
+its memory back to the system when it ends.  The runner must be picklable (a module-level function or an
+instance such as ``analysis_runner.AnalysisRunner``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import traceback
+from pathlib import Path
+
+from whimscreen.errors import WhimscreenError
+
+
+class JobTimeout(WhimscreenError):
+    """The analysis ran past its wall-time limit and was stopped."""
+
+
+class JobCrashed(WhimscreenError):
+    """The analysis process ended without an answer (killed, out of memory, crashed)."""
+
+
+def picklable(runner) -> bool:
+    try:
+        pickle.dumps(runner)
+        return True
+    except Exception:
+        return False
+
+
+def _child(runner, args, conn) -> None:
+    try:
+        conn.send(("ok", runner(*args)))
+    except WhimscreenError as exc:
+        conn.send(("error", str(exc)))
+    except BaseException as exc:
+        conn.send(("crash", f"internal error ({type(exc).__name__}: {exc})\n{traceback.format_exc()}"))
+    finally:
+        conn.close()
+
+
+def run(runner, paths: list[Path], sample_id: str, out: Path, phenotype: list[str], timeout: float) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_child,
+        args=(runner, (paths, sample_id, out, phenotype), sender),
+        daemon=True,
+        name=f"whimscreen-analysis-{sample_id}",
+    )
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            proc.kill()
+            raise JobTimeout(
+                f"the analysis ran longer than its wall-time limit of {timeout:g} s and was stopped"
+            )
+        try:
+            status, value = receiver.recv()
+        except EOFError:
+            proc.join(5)
+            raise JobCrashed(
+                f"the analysis process ended without a result (exit code {proc.exitcode})"
+            ) from None
+    finally:
+        proc.join(10)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        receiver.close()
+    if status == "ok":
+        return value
+    if status == "error":
+        raise WhimscreenError(value)
+    raise RuntimeError(value)
