@@ -7,6 +7,7 @@ error naming the record.  gVCF reference blocks (``END`` with ``<NON_REF>``) giv
 from __future__ import annotations
 
 import re
+import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,7 +211,7 @@ def _format(rec, key: str):
 def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
     """(record number, record) over the locus, through the index when there is one; any reading failure
     names the file, the record number (counted from the first record read) and htslib's own message."""
-    n = 0
+    n, t0 = 0, time.monotonic()
     indexed = contig is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
     region = f"{contig}:{start}-{end}" if indexed else None
     try:
@@ -226,10 +227,15 @@ def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
                 f"{path}: the index (.tbi/.csi) cannot be read (empty, corrupt or not this file's); "
                 f"re-index with 'tabix -p vcf {path}' or 'bcftools index {path}'"
             ) from exc
-        said = _diagnose(path, region, n)
+        # a read that took long (htslib adds each undeclared INFO key to the header: 100,000 of them take
+        # minutes) is not repeated for htslib's words
+        said = _diagnose(path, region, n) if time.monotonic() - t0 < DIAGNOSE_SECONDS else ""
         raise InputFileError(
             f"{path}: cannot read record {n + 1} (malformed, truncated or corrupt): {said or text}"
         ) from exc
+
+
+DIAGNOSE_SECONDS = 10.0
 
 
 def _diagnose(path: Path, region: str | None, n: int) -> str:
