@@ -61,6 +61,7 @@ def sizes_table(locus, work: Path, sizes) -> list[str]:
             lambda p, n=pairs: simulate(locus, truth, layout, n // len(layout.amplicons), p, seed=42),
         )
         wall, rss = _ours(run.fastq, run.primers_bed, work / f"out{pairs}")
+        (work / "peer.mem").unlink(missing_ok=True)  # _peer appends each stage's peak there
         peer = _peer(locus, run, work)
         pw, pm = peer if peer else (float("nan"), float("nan"))
         lines.append(
