@@ -31,6 +31,13 @@ QUICK_SIZES = (20_000, 50_000)
 DEEP_PAIRS_PER_AMPLICON = 3000  # beyond the cap: each amplicon's 3,000 forward reads start in one window
 DEEP_SAMPLES, QUICK_DEEP_SAMPLES = 6, 2
 DOC = ROOT / "docs" / "validation-memory.md"
+NOTES = """Before issue 12 every read was kept for the indel comparison: 387 MB at ~100k pairs, 714 MB
+at ~400k, 2.18 GB at 1M (the issue's figures).  What still grows is not this code's: mappy 2.31 leaks a
+copy of mate 2's sequence on every paired alignment (python/cmappy.h `mm_map_aux`: `strdup(seq2)` never
+freed), ~160 bytes per pair, which is the whole rise from 100k to 1M pairs here; near 2M pairs it would pass
+400 MB.  The wall times were taken on a machine shared with other jobs (load average 10-20): they and their
+ratio move with that load.  CPU time is steadier: at 200k pairs the analysis took 22.6-23.7 s user against
+23.2-26.8 s before this change (the two run back to back), 108 s user at 1M pairs."""
 
 
 def _ours(fastq, primers, out: Path) -> tuple[float, float]:
@@ -61,6 +68,7 @@ def sizes_table(locus, work: Path, sizes) -> list[str]:
             lambda p, n=pairs: simulate(locus, truth, layout, n // len(layout.amplicons), p, seed=42),
         )
         wall, rss = _ours(run.fastq, run.primers_bed, work / f"out{pairs}")
+        (work / "peer.mem").unlink(missing_ok=True)  # _peer appends each stage's peak there
         peer = _peer(locus, run, work)
         pw, pm = peer if peer else (float("nan"), float("nan"))
         lines.append(
@@ -140,6 +148,7 @@ def main(quick: bool = False) -> str:
             "",
             *deep,
             "",
+            NOTES,
         ]
     )
     DOC.write_text(text)
