@@ -34,7 +34,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-LOGIN_RATE = 2  # users arriving (logging in) per second: about what argon2id allows on 2 busy CPUs
+LOGIN_RATE = 1  # users arriving (logging in) per second: what argon2id allows on 2 busy CPUs
 DEFAULT_PG = "postgresql+psycopg://whimscreen_test:whimscreen_test_pw@127.0.0.1:5432/postgres"
 
 
@@ -242,8 +242,10 @@ def main() -> None:
     ap.add_argument("--workers", default="1", help="server processes (uvicorn --workers), comma-separated")
     ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
+    ap.add_argument("--append", action="store_true", help="add to the configurations already in --out")
     args = ap.parse_args()
-    results = []
+    saved = args.out.with_suffix(".json")
+    results = json.loads(saved.read_text()) if args.append and saved.exists() else []
     with tempfile.TemporaryDirectory(prefix="portal-load-") as tmp:
         for db in args.db.split(","):
             for workers in (int(w) for w in args.workers.split(",")):
@@ -251,6 +253,7 @@ def main() -> None:
                     r = run(db, users, args.seconds, args.postgres, Path(tmp), workers)
                     print(json.dumps(r), flush=True)
                     results.append(r)
+    saved.write_text(json.dumps(results, indent=1) + "\n")
     write_table(results, args.seconds, args.out)
     print(f"wrote {args.out}")
 
