@@ -78,7 +78,8 @@ def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: in
     env["DATABASE_URL"] = url
     home.mkdir(parents=True)
     try:
-        return _measure(env, home, users, seconds, workers) | {"db": db}
+        slots = 1 if db == "sqlite" else int(env.get("WHIMSCREEN_DB_POOL_SIZE", 20))  # see web/app.py
+        return _measure(env, home, users, seconds, workers) | {"db": db, "slots": slots}
     finally:
         if drop:
             drop()
@@ -213,16 +214,19 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
         "sample, upload a demo gVCF and run the analysis; a director refreshes the worklist and signs out "
         "what is in review; the coordinator reads the study overview.  Times in ms.  Errors: transport "
         "errors and 4xx other than 409 (409 is a refusal the workflow expects when two users race for "
-        "the same order).  Logins are shown apart (argon2id, 64 MiB, one hash per CPU at a time).",
+        "the same order).  Logins are shown apart (argon2id, 64 MiB, one hash per CPU at a time).  Slots: "
+        "requests of one process holding a database session at once (WHIMSCREEN_DB_POOL_SIZE; 1 on "
+        "SQLite).",
         "",
-        "| users | DB | processes | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx | errors "
-        "| > 10 s | logins p50 / max (5xx) |",
+        "| users | DB | processes × slots | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx "
+        "| errors | > 10 s | logins p50 / max (5xx) |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         a, g, lg = r["all"], r["reads"], r["logins"]
         lines.append(
-            f"| {r['users']} | {r['db']} | {r['workers']} | {r['requests']:,} | {_f(a['p50'])} "
+            f"| {r['users']} | {r['db']} | {r['workers']} × {r.get('slots', '?')} | {r['requests']:,} "
+            f"| {_f(a['p50'])} "
             f"| {_f(a['p95'])} | {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} "
             f"| {r['5xx']} | {r['errors']} | {r['over_10s']} "
             f"| {_f(lg['p50'])} / {_f(lg['max'])} ({lg['5xx']}) |"
@@ -230,7 +234,7 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
     lines += ["", "Slowest requests of the steady window:", ""]
     for r in results:
         slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
-        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} process(es): {slow}")
+        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {slow}")
     out.write_text("\n".join(lines) + "\n")
 
 
