@@ -66,15 +66,21 @@ def make_portal(tmp_path: Path, url: str, **config) -> tuple[Portal, TestClient]
     return Portal(app, client), client
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def portal(request, tmp_path):
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'portal.db'}"
-    else:
-        from tests.web.postgres import fresh_database
+BOTH_DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
-        url, drop = fresh_database()
+
+def database_url(kind: str, tmp_path: Path) -> tuple[str, object]:
+    """(URL, drop function or None) of a fresh database of this kind."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'portal.db'}", None
+    from tests.web.postgres import fresh_database
+
+    return fresh_database()
+
+
+@pytest.fixture(params=BOTH_DATABASES)
+def portal(request, tmp_path):
+    url, drop = database_url(request.param, tmp_path)
     p, client = make_portal(tmp_path, url)
     yield p
     client.__exit__(None, None, None)

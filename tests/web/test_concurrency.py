@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.web.conftest import _seed
+from tests.web.conftest import BOTH_DATABASES, _seed, database_url
 from tests.web.flow import accession_and_upload, consent_and_order, eligible_patient, ok
 from tests.web.live import at_once, login, serve
 from whimscreen.program.orders import OPEN
@@ -22,15 +22,9 @@ from whimscreen.program.storage.models import Job, Order
 from whimscreen.web.app import AppConfig, create_app
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH_DATABASES)
 def live(request, tmp_path):
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'portal.db'}"
-    else:
-        from tests.web.postgres import fresh_database
-
-        url, drop = fresh_database()
+    url, drop = database_url(request.param, tmp_path)
     app = create_app(AppConfig(home=tmp_path / "home", database_url=url, start_worker=False))
     with serve(app) as base:
         _seed(app)

@@ -9,21 +9,18 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from tests.web.conftest import BOTH_DATABASES, database_url
 from whimscreen.program.storage.db import make_engine
 from whimscreen.program.storage.migrate import alembic_config, upgrade
 from whimscreen.program.storage.models import Base
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH_DATABASES)
 def url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'm.db'}"
-        return
-    from tests.web.postgres import fresh_database
-
-    url, drop = fresh_database()
+    url, drop = database_url(request.param, tmp_path)
     yield url
-    drop()
+    if drop:
+        drop()
 
 
 def _indexes(engine) -> dict:

@@ -91,6 +91,11 @@ def upload_batch(
 @api.post("/samples/{sample_id}/jobs", status_code=202)
 def run(response: Response, db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
     """Start the analysis (202); while one is queued or running, that job is answered (200)."""
+    return _started(response, db, user, s)
+
+
+def _started(response: Response, db: Session, user: User, s: Sample) -> dict:
+    """Start the sample's analysis: 202 for a new job, 200 with the job already queued or running."""
     job, created = jobs.enqueue(db, user, s)
     if not created:
         response.status_code = 200
@@ -102,10 +107,7 @@ def retry(response: Response, db: Session = DB, user: User = Depends(lab), j: Jo
     """Run a failed job's sample again (a new job)."""
     if j.status != "failed":
         raise InvalidState(f"job {j.id} is {j.status}: only a failed job is retried")
-    job, created = jobs.enqueue(db, user, j.sample)
-    if not created:
-        response.status_code = 200
-    return job_public(job)
+    return _started(response, db, user, j.sample)
 
 
 @api.post("/uploads/{upload_id}/delete")
