@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ["ngs", "sanger"]  # other benches join by adding their module name (a main(quick) -> str function)
+# other benches join by adding their module name (a main(quick) -> str function)
+BENCHES = ["ngs", "sanger", "detection_limit"]
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
