@@ -44,6 +44,7 @@ SANGER_VAFS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.50)
 NGS_SAMPLES = 63  # per depth; ~6.5 SNVs and ~6.5 indels each, every VAF in turn -> >= 40 variants per cell
 SANGER_INDEL_SAMPLES = 40  # per VAF: one amplicon read both ways, one indel
 SANGER_SNV_SAMPLES = 10  # per VAF: one amplicon read both ways, four SNVs
+SANGER_SNVS = 4
 QUICK = {"ngs": 3, "indel": 3, "snv": 1}
 WINDOW = 1.1  # a variant counts at depth D when its site's informative depth lies in [D, 1.1 D]
 SPACING, MAX_INDEL = 25, 10  # bases between simulated variants; longest indel simulated
@@ -141,12 +142,12 @@ def ngs(work: Path, samples: int, workers: int) -> tuple[dict, dict]:
 
 
 # -- Sanger ------------------------------------------------------------------------------------------------
-def _sanger_variant(locus, kind: str, rng, amplicon: str, taken: list[int]) -> GenomicVariant:
+def _sanger_variant(locus, kind: str, rng, amplicon: str, slot: int, slots: int) -> GenomicVariant:
+    """A variant in the ``slot``-th of ``slots`` equal parts of the amplicon's site range (in the first
+    part of it less 20 bases, so variants of one trace lie >= 20 bases apart)."""
     lo, hi = SANGER_SITES[amplicon]
-    while True:
-        pos = int(rng.integers(lo, hi))
-        if all(abs(pos - q) >= 40 for q in taken):
-            break
+    width = (hi - lo) // slots
+    pos = lo + slot * width + int(rng.integers(0, width - 20))
     ref = locus.base(pos)
     if kind == "SNV":
         return GenomicVariant(pos, ref, SWAP[ref])
@@ -164,9 +165,8 @@ def _sanger_sample(job: tuple[int, str, int, str]) -> tuple[float, str, list[boo
     seed = k * 1000 + s + (kind == "SNV") * 500
     rng = np.random.default_rng(seed)
     amplicon = sorted(SANGER_SITES)[s % len(SANGER_SITES)]
-    variants: list[GenomicVariant] = []
-    for _ in range(1 if kind == "indel" else 4):
-        variants.append(_sanger_variant(locus, kind, rng, amplicon, [v.pos for v in variants]))
+    slots = 1 if kind == "indel" else SANGER_SNVS
+    variants = [_sanger_variant(locus, kind, rng, amplicon, i, slots) for i in range(slots)]
     with tempfile.TemporaryDirectory(dir=tmp) as d:
         paths = write_sample(
             locus,
