@@ -30,6 +30,7 @@ from whimscreen.calling.caller import CallerParameters  # noqa: E402
 from whimscreen.calling.detection import COLUMNS, TABLE, vaf_95  # noqa: E402
 from whimscreen.calling.qc import MAX_INSERTION, intervals  # noqa: E402
 from whimscreen.calling.sanger import analyze_traces  # noqa: E402
+from whimscreen.errors import WhimscreenError  # noqa: E402
 from whimscreen.reference import get_locus  # noqa: E402
 from whimscreen.reference.demo import demo_locus  # noqa: E402
 from whimscreen.reference.reportable import reportable_positions  # noqa: E402
@@ -103,9 +104,12 @@ def _ngs_sample(job: tuple[int, int, str]) -> list[tuple[str, float, int, bool]]
         run = simulate(locus, truth, layout, pairs_for(depth), Path(d) / "x", seed=seed)
         primers = pipeline.read_primers(run.primers_bed, locus, "GRCh38")
         reads = pipeline._fastq_reads(list(run.fastq), locus)
-        calls, _qc, counts = pipeline._read_calls(
-            locus, reads, CallerParameters(), 20, 20, primers, "GRCh38", None, MAX_INSERTION
-        )
+        try:
+            calls, _qc, counts = pipeline._read_calls(
+                locus, reads, CallerParameters(), 20, 20, primers, "GRCh38", None, MAX_INSERTION
+            )
+        except WhimscreenError:  # the analysis refused the reads: nothing can be counted at a site
+            return []
     found = {(c.pos, c.ref, c.alt) for c in calls if c.passed}
     informative = counts.depth()
     out = []
@@ -176,7 +180,10 @@ def _sanger_sample(job: tuple[int, str, int, str]) -> tuple[float, str, list[boo
             amplicons={amplicon: AMPLICONS[amplicon]},
             fraction=vaf,
         )
-        analysis = analyze_traces(paths, sample="B", out_dir=None, locus=locus)
+        try:
+            analysis = analyze_traces(paths, sample="B", out_dir=None, locus=locus)
+        except WhimscreenError:  # the analysis refused the traces: nothing detected (counted as missed)
+            return vaf, kind, [False for _ in variants]
     called = {normalize(locus, c.grch38("GRCh38")) for c in analysis.calls if c.passed}
     return vaf, kind, [normalize(locus, v) in called for v in variants]
 
