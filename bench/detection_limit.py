@@ -273,13 +273,18 @@ a 95% point estimate has a lower bound near 85%: read the interval beside it."""
 
 NOTES = """Reading the table.  The depth is the informative depth at the variant's base (reads at base quality
 >= 20, overlapping mates once), the same quantity as the analysis QC's `min_observed_depth`; a sample whose
-every reportable base reaches its depth meets at least the row at or below it.  2% lies below the caller's
-reporting floor (min_af 3%): never called, by design.  Below about 30x the supporting-read minimum (3
-reads) and the genotype quality decide; from about 100x the 3% floor does.  Sanger: the basecaller
-reports a second peak from 25% of the main one (about 20% of the signal); the measured 95% point lies
-above it because peak heights vary along the trace and a call needs both strands.  These are simulated
-reads and traces (the project's own error models): a laboratory confirms the limit with its own
-reference material (e.g. DNA mixtures of known fraction) before relying on it.
+every reportable base reaches a row's depth meets at least that row.  At 20-50x the 3-read minimum
+decides (3 reads of 20 is 15%; a 15% variant gives fewer than 3 alternate reads about a third of the
+time); from about 500x the 3% reporting floor does (a 3% variant's reads reach 3% about half the time;
+2% is called only when sampling lifts it to 3%).  Indel cells hold fewer variants than SNV cells (33-40
+against 39-47): the pooled row (76-90 per cell) is the one the report states, the types beside it.
+Sanger: the basecaller reports a second peak from 25% of the main one (about 20% of the signal); at 20%
+the secondary peak falls below that threshold in one read or the other most of the time (a call needs
+both strands), so 95% is reached at 25% for SNVs.  Indels reach 90-95% from 25% to 40% and 98% at 50%:
+their 95% point by the rule above is 50%, and the report names it beside the pooled 30% (the misses were
+not investigated here).  These are simulated reads and traces (the project's own error models): a
+laboratory confirms the limit with its own reference material (e.g. DNA mixtures of known fraction)
+before relying on it.
 """
 
 
@@ -333,7 +338,7 @@ def main(quick: bool = False) -> str:
             "limit-of-detection sentence reads these numbers from the table the bench writes, "
             "`src/whimscreen/calling/data/detection_limits.tsv` (`whimscreen.calling.detection`): for NGS "
             "the row of the largest depth here at or below the sample's minimum informative depth over the "
-            "reportable range, its 95% VAF the larger of the SNV and indel ones.",
+            "reportable range; the pooled (all) row's 95% VAF, and a variant type's own where it is higher.",
             "",
             "NGS: " + settings.removeprefix("ngs: ") + ".",
             "",

@@ -25,9 +25,9 @@ def write_table(path, generated="2026-11-30"):
         _row("ngs", "all", 100, _cells(0.1)),
         _row("ngs", "SNV", 500, _cells(0.02)),
         _row("ngs", "indel", 500, _cells(0.05)),
-        _row("ngs", "all", 500, _cells(0.05)),
+        _row("ngs", "all", 500, _cells(0.02)),
         _row("sanger", "SNV", "-", _cells(0.2)),
-        _row("sanger", "indel", "-", _cells(0.2)),
+        _row("sanger", "indel", "-", _cells(0.5)),
         _row("sanger", "all", "-", _cells(0.2)),
     ]
     path.write_text(f"# generated: {generated}\n# software: whimscreen 0.0\n" + "\t".join(COLUMNS) + "\n")

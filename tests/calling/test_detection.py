@@ -17,9 +17,10 @@ def table(tmp_path):
 def test_the_row_is_the_largest_tabulated_depth_at_or_below_the_sample(table):
     assert detection_limit("ngs", 100, table).depth == 100
     at_499 = detection_limit("ngs", 499, table)
-    assert at_499.depth == 100 and at_499.vaf_95 == 0.1  # the larger of SNV 5% and indel 10%
+    assert at_499.depth == 100 and at_499.vaf_95 == 0.1  # the pooled row's
     assert at_499.by_type == {"SNV": 0.05, "indel": 0.1}
-    assert detection_limit("ngs", 5000, table).vaf_95 == 0.05
+    deep = detection_limit("ngs", 5000, table)
+    assert deep.depth == 500 and deep.vaf_95 == 0.02 and deep.by_type["indel"] == 0.05
     assert detection_limit("ngs", 20, table).vaf_95 == 0.5
     assert detection_limit("ngs", 20, table).generated == "2026-11-30"
 
@@ -32,7 +33,7 @@ def test_below_the_lowest_depth_or_without_a_depth_the_limit_is_not_measured(tab
 
 def test_sanger_has_one_limit_and_an_unknown_method_is_refused(table):
     limit = detection_limit("sanger", table=table)
-    assert limit.depth is None and limit.vaf_95 == 0.2
+    assert limit.depth is None and limit.vaf_95 == 0.2 and limit.by_type == {"SNV": 0.2, "indel": 0.5}
     with pytest.raises(ValueError, match="'pacbio'"):
         detection_limit("pacbio", 100, table)
 
@@ -69,8 +70,11 @@ def test_the_shipped_table_parses_with_a_date_and_enough_variants_per_cell():
     assert table.depths("ngs")[0] == 20 and len(table.depths("ngs")) >= 5
     for (_method, _depth), by_type in table.rows.items():
         assert set(by_type) == {"SNV", "indel", "all"}
-        for cells in by_type.values():
-            assert all(n >= 40 for _k, n in cells.values())
+        assert all(n >= 40 for _k, n in by_type["all"].values())  # the limit the report states
+        for kind in ("SNV", "indel"):
+            assert all(n >= 30 for _k, n in by_type[kind].values())
+            for vaf, (k, n) in by_type["all"].items():  # the pooled row adds the two types up
+                assert (k, n) == tuple(map(sum, zip(by_type["SNV"][vaf], by_type["indel"][vaf], strict=True)))
 
 
 def test_the_shipped_ngs_limits_do_not_rise_with_depth_beyond_the_noise():
@@ -80,8 +84,12 @@ def test_the_shipped_ngs_limits_do_not_rise_with_depth_beyond_the_noise():
     grid = sorted({v for by_type in table.rows.values() for cells in by_type.values() for v in cells})
     limits = [detection_limit("ngs", d, table) for d in table.depths("ngs")]
     for shallow, deep in zip(limits, limits[1:], strict=False):
-        for kind in ("SNV", "indel"):
-            a, b = shallow.by_type[kind], deep.by_type[kind]
+        for kind in ("SNV", "indel", "all"):
+            a, b = (
+                (shallow.vaf_95, deep.vaf_95)
+                if kind == "all"
+                else (shallow.by_type[kind], deep.by_type[kind])
+            )
             if a is None or b is None:
                 assert a is None or b is not None, (shallow.depth, deep.depth, kind)
                 continue

@@ -21,7 +21,11 @@ def test_ngs_limit_comes_from_the_row_at_or_below_the_samples_minimum_depth(tabl
         "≥ 10% were detected in ≥ 95% of simulated cases (validation of 2026-11-30, measured at 100x); "
         "lower fractions can be missed."
     )
-    assert "≥ 5% " in limits_statement("bam", {"min_observed_depth": 500}, table)
+    deep = limits_statement("bam", {"min_observed_depth": 500}, table)
+    assert (
+        "fractions ≥ 2% were detected" in deep
+        and "(validation of 2026-11-30, measured at 500x; indels alone: 5%)" in deep
+    )
     assert "≥ 50% " in limits_statement("cram", {"min_observed_depth": 99}, table)
 
 
@@ -39,7 +43,8 @@ def test_below_the_tabulated_depths_the_report_says_the_limit_was_not_measured(t
 
 def test_sanger_states_its_measured_limit(table):
     text = limits_statement("ab1", {"fully_covered": True}, table)
-    assert "allele fractions ≥ 20% were detected in ≥ 95%" in text and "(validation of 2026-11-30)" in text
+    assert "allele fractions ≥ 20% were detected in ≥ 95%" in text
+    assert "(validation of 2026-11-30; indels alone: 50%)" in text
     assert "fewer than 20% of the DNA molecules can be missed" in text
 
 

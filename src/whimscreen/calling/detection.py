@@ -3,9 +3,10 @@
 
 Each row: a method (``ngs`` by depth, ``sanger``), a variant type (SNV, indel, all) and, per allele
 fraction simulated, ``detected/n``.  ``vaf_95`` is the lowest fraction whose detection is >= 95% and stays
-so at every higher fraction measured.  ``detection_limit`` gives, for NGS, the row of the largest
-tabulated depth at or below the sample's depth (never a deeper row than the sample reached); below the
-lowest tabulated depth the limit is not measured (None).
+so at every higher fraction measured; the limit stated is the pooled row's (SNVs and indels together,
+the most variants per cell), each type's own beside it.  ``detection_limit`` gives, for NGS, the row of
+the largest tabulated depth at or below the sample's depth (never a deeper row than the sample reached);
+below the lowest tabulated depth the limit is not measured (None).
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ def vaf_95(cells: dict[float, tuple[int, int]]) -> float | None:
 class DetectionLimit:
     method: str
     depth: int | None  # the tabulated depth the limit was measured at (NGS), None for Sanger
-    vaf_95: float | None  # the larger of the SNV and indel limits; None: 95% not reached up to 50%
-    by_type: dict  # variant type -> its own vaf_95
+    vaf_95: float | None  # SNVs and indels pooled (the most variants per cell); None: not reached
+    by_type: dict  # variant type -> its own vaf_95 (fewer variants per cell)
     cells: dict  # variant type -> {vaf: (detected, n)}
     generated: str  # date of the validation run (YYYY-MM-DD)
 
@@ -57,6 +58,7 @@ class DetectionTable:
     rows: dict  # (method, depth or None) -> {variant type: {vaf: (detected, n)}}
 
     def depths(self, method: str) -> list[int]:
+        """The tabulated depths of ``method``, ascending."""
         return sorted(d for m, d in self.rows if m == method and d is not None)
 
 
@@ -100,6 +102,8 @@ def load_table(path: Path = TABLE) -> DetectionTable:
         rows.setdefault((fields[0], depth), {})[fields[1]] = cells
     if header is None or "generated" not in meta:
         raise AnalysisError(f"{path}: no detection-limit table (header or 'generated' date missing)")
+    if any("all" not in by_kind for by_kind in rows.values()):
+        raise AnalysisError(f"{path}: a method/depth lacks its pooled ('all') row")
     return DetectionTable(meta["generated"], meta.get("software", ""), rows)
 
 
@@ -125,6 +129,5 @@ def detection_limit(method: str, depth: int | None = None, table: DetectionTable
     if not by_kind:
         return None
     by_type = {t: vaf_95(by_kind[t]) for t in TYPES if t in by_kind}
-    limits = list(by_type.values())
-    worst = None if not limits or None in limits else max(limits)
-    return DetectionLimit(method, key[1], worst, by_type, by_kind, table.generated)
+    pooled = vaf_95(by_kind["all"]) if "all" in by_kind else None
+    return DetectionLimit(method, key[1], pooled, by_type, by_kind, table.generated)

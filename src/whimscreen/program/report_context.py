@@ -60,6 +60,18 @@ def _pct(vaf: float) -> str:
     return f"{vaf * 100:g}%"
 
 
+def _types_above(limit) -> str:
+    """'; indels alone: 50%' for each variant type whose own limit is higher than the pooled one."""
+    names = {"SNV": "SNVs", "indel": "indels"}
+    out = []
+    for kind, own in limit.by_type.items():
+        if own is None:
+            out.append(f"; {names.get(kind, kind)} alone: not reached")
+        elif limit.vaf_95 is not None and own > limit.vaf_95:
+            out.append(f"; {names.get(kind, kind)} alone: {_pct(own)}")
+    return "".join(out)
+
+
 def limits_statement(kind: str | None, qc: dict, table: DetectionTable | None = None) -> str:
     """What the method cannot see, from the measured detection limits (``calling.detection``, the table
     ``bench/detection_limit.py`` generates; ``table`` replaces the shipped one in tests): the lowest allele
@@ -79,8 +91,8 @@ def limits_statement(kind: str | None, qc: dict, table: DetectionTable | None = 
             )
         return (
             f"Sanger sequencing: variants at allele fractions ≥ {_pct(limit.vaf_95)} were detected in ≥ 95% "
-            f"of simulated cases (validation of {limit.generated}); a mosaic variant present in fewer than "
-            f"{_pct(limit.vaf_95)} of the DNA molecules can be missed."
+            f"of simulated cases (validation of {limit.generated}{_types_above(limit)}); a mosaic variant "
+            f"present in fewer than {_pct(limit.vaf_95)} of the DNA molecules can be missed."
         )
     if method != "ngs":
         return ""
@@ -97,7 +109,7 @@ def limits_statement(kind: str | None, qc: dict, table: DetectionTable | None = 
             f"At {where} ({depth}x) the detection limit was not measured (validation of {tab.generated} "
             f"starts at {lowest}x); variants, mosaic ones in particular, can be missed."
         )
-    measured = f"validation of {limit.generated}, measured at {limit.depth}x"
+    measured = f"validation of {limit.generated}, measured at {limit.depth}x{_types_above(limit)}"
     if limit.vaf_95 is None:
         return (
             f"At {where} ({depth}x), not even heterozygous variants were detected in ≥ 95% of simulated "
