@@ -276,8 +276,8 @@ NOTES = """Reading the table.  The depth is the informative depth at the variant
 every reportable base reaches a row's depth meets at least that row.  At 20-50x the 3-read minimum
 decides (3 reads of 20 is 15%; a 15% variant gives fewer than 3 alternate reads about a third of the
 time); from about 500x the 3% reporting floor does (a 3% variant's reads reach 3% about half the time;
-2% is called only when sampling lifts it to 3%).  Indel cells hold fewer variants than SNV cells (33-40
-against 39-47): the pooled row (76-90 per cell) is the one the report states, the types beside it.
+2% is called only when sampling lifts it to 3%).  Indel cells hold fewer variants than SNV cells (some below
+40): the pooled row (about twice as many) is the one the report states, the types beside it.
 Sanger: the basecaller reports a second peak from 25% of the main one (about 20% of the signal); at 20%
 the secondary peak falls below that threshold in one read or the other most of the time (a call needs
 both strands), so 95% is reached at 25% for SNVs.  Indels reach 90-95% from 25% to 40% and 98% at 50%:
