@@ -8,7 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ["ngs", "sanger", "memory", "sanger_speed"]  # each a module with main(quick) -> str
+# each a module with main(quick) -> str
+BENCHES = ["ngs", "sanger", "memory", "sanger_speed", "detection_limit"]
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv

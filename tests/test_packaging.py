@@ -24,5 +24,6 @@ def test_wheel_contains_package_data(tmp_path):
         "whimscreen/reference/data/SOURCES.md",
         "whimscreen/interpretation/data/cxcr4_kb.tsv",
         "whimscreen/calling/analysis.schema.json",
+        "whimscreen/calling/data/detection_limits.tsv",
     ):
         assert required in names, required

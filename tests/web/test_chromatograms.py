@@ -3,6 +3,7 @@ for names the sample's analysis lists."""
 
 from html import escape
 
+from whimscreen.calling.detection import detection_limit
 from whimscreen.program import signout
 from whimscreen.reference.demo import demo_locus
 from whimscreen.reference.variant import GenomicVariant
@@ -77,7 +78,8 @@ def test_signed_report_carries_the_chromatogram(sqlite_portal, tmp_path, monkeyp
     [row] = contexts[0]["variants"]
     assert len(row["chromatograms"]) == 1 and not row["chromatogram_missing"]
     # the method's limit of detection reaches the signed report's text
-    assert "about 20% of the DNA molecules can be missed" in pdf.render_html(contexts[0])
+    limit = detection_limit("sanger").vaf_95
+    assert f"fewer than {limit * 100:g}% of the DNA molecules can be missed" in pdf.render_html(contexts[0])
 
 
 def test_a_missing_image_file_is_not_found_and_the_report_says_so(sqlite_portal, tmp_path, monkeypatch):

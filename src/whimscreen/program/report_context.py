@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from whimscreen.calling.sanger.basecall import MIX_RATIO
+from whimscreen.calling.detection import KIND_METHOD, DetectionTable, detection_limit, shipped_table
 from whimscreen.program.storage.models import Order, Sample, User
 
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous"}
@@ -67,29 +67,68 @@ def qc_statement(qc: dict, kind: str | None = None) -> str:
     return f"The reportable range was NOT fully covered: {why}."
 
 
-def limits_statement(kind: str | None, parameters: dict, qc: dict) -> str:
-    """What the method cannot see, in numbers taken from the analysis's own thresholds: the lowest allele
-    fraction a variant can be reported at (the report's reader needs it to judge a Negative for mosaicism)."""
-    if kind == "ab1":
-        floor = MIX_RATIO / (1 + MIX_RATIO)
-        return (
-            "Sanger sequencing reports a second base where its peak reaches "
-            f"{MIX_RATIO:.0%} of the main peak (about {floor:.0%} of the signal): a mosaic variant "
-            f"present in fewer than about {floor:.0%} of the DNA molecules can be missed."
-        )
+def _pct(vaf: float) -> str:
+    return f"{vaf * 100:g}%"
+
+
+def _types_above(limit) -> str:
+    """'; indels alone: 50%' for each variant type whose own limit is higher than the pooled one."""
+    names = {"SNV": "SNVs", "indel": "indels"}
+    out = []
+    for kind, own in limit.by_type.items():
+        if own is None:
+            out.append(f"; {names.get(kind, kind)} alone: not reached")
+        elif limit.vaf_95 is not None and own > limit.vaf_95:
+            out.append(f"; {names.get(kind, kind)} alone: {_pct(own)}")
+    return "".join(out)
+
+
+def limits_statement(kind: str | None, qc: dict, table: DetectionTable | None = None) -> str:
+    """What the method cannot see, from the measured detection limits (``calling.detection``, the table
+    ``bench/detection_limit.py`` generates; ``table`` replaces the shipped one in tests): the lowest allele
+    fraction detected in >= 95% of simulated cases, for NGS at the sample's own minimum depth over the
+    reportable range (the report's reader needs it to judge a Negative for mosaicism)."""
     if kind == "vcf":
         return (
             "Variant calls were taken from the VCF supplied; the detection limits are those of the "
             "laboratory and caller that produced it."
         )
-    min_af, min_alt, depth = parameters.get("min_af"), parameters.get("min_alt_reads"), qc.get("min_depth")
-    if min_af is None or min_alt is None or not depth:
+    method = KIND_METHOD.get(kind or "")
+    if method == "sanger":
+        limit = detection_limit("sanger", table=table)
+        if limit is None or limit.vaf_95 is None:
+            return (
+                "Sanger sequencing: no measured detection limit is available; mosaic variants can be missed."
+            )
+        return (
+            f"Sanger sequencing: variants at allele fractions ≥ {_pct(limit.vaf_95)} were detected in ≥ 95% "
+            f"of simulated cases (validation of {limit.generated}{_types_above(limit)}); a mosaic variant "
+            f"present in fewer than {_pct(limit.vaf_95)} of the DNA molecules can be missed."
+        )
+    if method != "ngs":
         return ""
-    at_minimum = max(min_af, min_alt / depth)
+    depth, where = qc.get("min_observed_depth"), "this sample's minimum depth over the reportable range"
+    if depth is None:
+        depth, where = qc.get("min_depth"), "the QC minimum depth"
+    if depth is None:
+        return ""
+    limit = detection_limit("ngs", depth, table=table)
+    if limit is None:
+        tab = table or shipped_table()
+        lowest = min(tab.depths("ngs"), default=None)
+        return (
+            f"At {where} ({depth}x) the detection limit was not measured (validation of {tab.generated} "
+            f"starts at {lowest}x); variants, mosaic ones in particular, can be missed."
+        )
+    measured = f"validation of {limit.generated}, measured at {limit.depth}x{_types_above(limit)}"
+    if limit.vaf_95 is None:
+        return (
+            f"At {where} ({depth}x), not even heterozygous variants were detected in ≥ 95% of simulated "
+            f"cases ({measured}); variants can be missed."
+        )
     return (
-        f"Variants are reported from an allele fraction of {min_af:.0%} with at least {min_alt} supporting "
-        f"reads; where a base is read at the QC minimum of {depth}x, a mosaic variant below about "
-        f"{at_minimum:.0%} can be missed."
+        f"At {where} ({depth}x), variants at allele fractions ≥ {_pct(limit.vaf_95)} were detected in "
+        f"≥ 95% of simulated cases ({measured}); lower fractions can be missed."
     )
 
 
@@ -123,9 +162,7 @@ def report_context(
             _variant_row(v, (images or {}).get(i, [])) for i, v in enumerate(analysis.get("variants", []))
         ],
         "qc": qc_statement(analysis.get("qc") or {}, analysis.get("input_kind")),
-        "limits": limits_statement(
-            analysis.get("input_kind"), analysis.get("parameters") or {}, analysis.get("qc") or {}
-        ),
+        "limits": limits_statement(analysis.get("input_kind"), analysis.get("qc") or {}),
         "input_kind": analysis.get("input_kind"),
         "build": analysis.get("build"),
         "reference": reference,

@@ -294,14 +294,18 @@ def random_truth(
     max_indel: int = 30,
     avoid: list[tuple[int, int]] = (),
     flank: int = 0,
+    kinds: str = "SDI",
 ) -> list[TruthVariant]:
-    """``n`` random variants in the reportable range, spaced ``spacing`` apart: a third SNVs, a third
-    deletions and a third insertions (half of them duplications of the following bases, i.e. repeats),
-    1..``max_indel`` bp, allele fractions cycling through ``afs``.  Positions lie in the reportable range
+    """``n`` random variants in the reportable range, spaced ``spacing`` apart, their kinds cycling through
+    ``kinds`` (S SNV, D deletion, I insertion, half of the insertions duplications of the following bases,
+    i.e. repeats; by default a third of each), indels 1..``max_indel`` bp, allele fractions cycling through
+    ``afs``.  Positions lie in the reportable range
     widened by ``flank`` bases, none within ``max_indel`` + 1 bases of an ``avoid`` interval (GRCh38
     inclusive, e.g. ``Layout.primers()``: a variant under a primer drops its amplicon out)."""
     if n <= 0:
         return []
+    if not kinds or set(kinds) - set("SDI"):
+        raise ValueError(f"kinds must be letters S, D, I: {kinds!r}")
     rng = random.Random(seed)
     positions = [
         p
@@ -317,11 +321,11 @@ def random_truth(
             break
     out = []
     for i, p in enumerate(sorted(chosen)):
-        kind, af, size = i % 3, afs[i % len(afs)], rng.randint(1, max_indel)
+        kind, af, size = kinds[i % len(kinds)], afs[i % len(afs)], rng.randint(1, max_indel)
         ref = locus.base(p)
-        if kind == 0:
+        if kind == "S":
             v = GenomicVariant(p, ref, rng.choice("ACGT".replace(ref, "")))
-        elif kind == 1:
+        elif kind == "D":
             v = GenomicVariant(p, locus.fetch(p, p + size), ref)
         elif rng.random() < 0.5:
             v = GenomicVariant(p, ref, ref + locus.fetch(p + 1, p + size))  # duplication

@@ -3,7 +3,8 @@
 ``AMPLICONS`` tile the reportable range: one amplicon over the exon 1 coding part, three overlapping
 ~550-bp amplicons over exon 2.  Each is read forward and reverse from its primers (the first
 ``PRIMER`` bases of each read are the primer and not in the trace).  Variants are GRCh38 VCF-style
-``GenomicVariant``s with a zygosity; a heterozygote's trace mixes both alleles.
+``GenomicVariant``s with a zygosity; a heterozygote's trace mixes both alleles (the variant allele at
+``fraction`` of the signal: 0.5 for a germline heterozygote, lower for a mosaic).
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ def write_sample(
     amplicons: dict | None = None,
     strands: str = "+-",
     settings: TraceSettings | None = None,
+    fraction: float = 0.5,
 ) -> list[Path]:
-    """Write ``<amplicon>_F.ab1`` / ``_R.ab1`` for each amplicon and strand; returns the paths."""
+    """Write ``<amplicon>_F.ab1`` / ``_R.ab1`` for each amplicon and strand; returns the paths.
+    ``fraction``: the share of the signal from the allele carrying the ``'het'`` variants."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must lie between 0 and 1, got {fraction}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -51,7 +56,11 @@ def write_sample(
         for k, strand in enumerate(strands):
             r1, r2 = (a1, a2) if strand == "+" else (revcomp(a1), revcomp(a2))
             trace = simulate_trace(
-                r1[PRIMER:], None if r1 == r2 else r2[PRIMER:], seed * 101 + n * 7 + k, settings=settings
+                r1[PRIMER:],
+                None if r1 == r2 else r2[PRIMER:],
+                seed * 101 + n * 7 + k,
+                fraction2=fraction,
+                settings=settings,
             )
             path = out_dir / f"{name}_{'F' if strand == '+' else 'R'}.ab1"
             paths.append(write_abif(path, trace, sample=f"{name}{strand}"))
