@@ -113,16 +113,15 @@ def _fastq_reads(paths: list[Path], locus: Locus):
     return align_records(locus, read_pairs(paths[0], paths[1] if len(paths) == 2 else None))
 
 
-def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
-    from whimscreen.sequencing.vcf import read_vcf
-
-    content = read_vcf(path, locus, build, sample_name, params.min_depth)
+def vcf_calls(alleles, locus: Locus, build: str, params: CallerParameters) -> list[VariantCall]:
+    """The ``VariantCall`` of each VCF allele (``sequencing.vcf.VcfAllele``) on ``build``; an allele
+    fraction in the mosaic band at adequate depth is flagged mosaic, as the caller would."""
     calls = []
-    for a in content.alleles:
+    for a in alleles:
         mosaic = a.af is not None and params.min_af <= a.af < params.mosaic_max_af
         if mosaic and a.alt_depth is not None and a.depth:
             _, gq, mosaic = genotype_quality(a.alt_depth, a.depth, params)
-        pos = locus.to_build(a.variant.pos, content.build)
+        pos = locus.to_build(a.variant.pos, build)
         calls.append(
             VariantCall(
                 "chr2",
@@ -140,6 +139,14 @@ def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
                 {"record": a.record},
             )
         )
+    return calls
+
+
+def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
+    from whimscreen.sequencing.vcf import read_vcf
+
+    content = read_vcf(path, locus, build, sample_name, params.min_depth)
+    calls = vcf_calls(content.alleles, locus, content.build, params)
     if content.gvcf_depth is not None:
         qc = coverage_qc(locus, content.gvcf_depth, params.min_depth, min_bq, content.build)
         qc = replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
@@ -165,11 +172,13 @@ def analyze_paths(
     reference: Path | None = None,
     render: Callable | None = None,
     max_insertion: int = MAX_INSERTION,
+    digests: tuple[dict, ...] | None = None,
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
     ``out_dir`` is given.  Sanger traces only: ``reference`` (single-sequence FASTA) replaces the locus,
     ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).  Read inputs:
     ``max_insertion`` is the longest insertion every reportable base must be readable for (QC).
+    ``digests``: the inputs' ``file_digest`` when the caller already has them (never read twice).
     Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
     from whimscreen import __version__
 
@@ -226,7 +235,7 @@ def analyze_paths(
         __version__,
         parameters,
         tuple(p.name for p in paths),
-        tuple(file_digest(p) for p in paths),
+        digests if digests is not None else tuple(file_digest(p) for p in paths),
     )
     if out_dir is not None:
         write_analysis(analysis, Path(out_dir), locus, enrich)

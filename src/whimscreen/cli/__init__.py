@@ -14,7 +14,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, classify, examples, kb, reference, serve, variant
+    from whimscreen.cli import analyze, classify, examples, kb, reference, screen, serve, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
@@ -22,6 +22,7 @@ def _register() -> None:
     app.command("analyze")(analyze.analyze)
     app.command("classify")(classify.classify)
     app.add_typer(kb.app, name="kb")
+    app.command("screen")(screen.screen)
     app.command("serve")(serve.serve)
     app.command("demo")(serve.demo)
 

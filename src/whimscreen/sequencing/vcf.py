@@ -6,6 +6,7 @@ error naming the record.  gVCF reference blocks (``END`` with ``<NON_REF>``) giv
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from whimscreen.reference.variant import GenomicVariant, normalize
 from whimscreen.sequencing.bam import build_from_header
 
 _SYMBOLIC = ("<", "*", ".")
+# cyvcf2 warns when an indexed region holds no record: for a locus without variants that is the answer
+warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class VcfContent:
 def _open(path: Path) -> VCF:
     try:
         return VCF(str(path), lazy=True)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # cyvcf2 raises a bare Exception for a header it cannot parse
         raise InputFileError(f"{path}: cannot open as VCF/BCF: {exc}") from exc
 
 
@@ -179,3 +182,48 @@ def locus_sites(path: Path, locus: Locus, build: str | None = None):
             vcf.close()
 
     return build, records()
+
+
+def vcf_samples(path: Path) -> list[str]:
+    """The sample columns of a VCF/BCF (the header only is read)."""
+    vcf = _open(Path(path))
+    try:
+        return list(vcf.samples)
+    finally:
+        vcf.close()
+
+
+def read_vcf_samples(
+    path: Path, locus: Locus, samples: list[str], build: str | None = None
+) -> tuple[str, dict[str, list[VcfAllele]]]:
+    """(build, alleles per sample) for a batch of the samples of a joint-called VCF/BCF.
+
+    The locus region is read once (through the index when there is one, else streamed) and only the
+    batch's genotype columns are decoded (cyvcf2 ``samples=``), so memory follows the batch, not the
+    cohort.  Samples without a non-reference genotype get an empty list."""
+    path = Path(path)
+    try:
+        vcf = VCF(str(path), lazy=True, samples=list(samples))
+    except Exception as exc:  # cyvcf2 raises a bare Exception for a header it cannot parse
+        raise InputFileError(f"{path}: cannot open as VCF/BCF: {exc}") from exc
+    try:
+        names = list(vcf.samples)
+        missing = sorted(set(samples) - set(names))
+        if missing:
+            raise InputFileError(f"{path}: no sample {missing[0]!r}")
+        build, contig = _build(path, vcf, build)
+        start, end = locus.bounds(build)
+        out: dict[str, list[VcfAllele]] = {n: [] for n in names}
+        seen: dict[str, set[GenomicVariant]] = {n: set() for n in names}
+        for rec in _records(path, vcf, contig, start, end):
+            if rec.INFO.get("END") is not None and all(a.startswith("<") for a in rec.ALT):
+                continue
+            carriers = np.flatnonzero(np.isin(rec.gt_types, (1, 3)))  # HET, HOM_ALT
+            for s in carriers:
+                for allele in _alleles(path, locus, rec, int(s), build):
+                    if allele.variant not in seen[names[s]]:
+                        seen[names[s]].add(allele.variant)
+                        out[names[s]].append(allele)
+        return build, out
+    finally:
+        vcf.close()
