@@ -14,7 +14,7 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from whimscreen.cli import analyze, classify, examples, kb, reference, screen, serve, variant
+    from whimscreen.cli import analyze, case_find, classify, examples, kb, reference, screen, serve, variant
 
     app.add_typer(reference.app, name="reference")
     app.command("variant")(variant.variant)
@@ -23,6 +23,7 @@ def _register() -> None:
     app.command("classify")(classify.classify)
     app.add_typer(kb.app, name="kb")
     app.command("screen")(screen.screen)
+    app.command("case-find")(case_find.case_find)
     app.command("serve")(serve.serve)
     app.command("demo")(serve.demo)
 
