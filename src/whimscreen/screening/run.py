@@ -82,7 +82,7 @@ def screen(
     client, cluster = _client(workers, scheduler)
     tally = Tally()
     try:
-        n_workers = len(client.scheduler_info()["workers"])
+        _wait_for_workers(client, scheduler)
         ctx_f = client.scatter(ctx, broadcast=True, hash=False)
         done_f = client.scatter([frozenset(state.complete())], broadcast=True, hash=False)[0]
         futures = {
@@ -106,12 +106,20 @@ def screen(
                 _joint_entry(value, payload, state, tally, pending_joint)
             if progress:
                 progress(finished, finished + len(futures))
+        n_workers = len(client.scheduler_info()["workers"])
         summary = write_outputs(out, tally, ctx, state, n_workers, time.monotonic() - started, len(items))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     return summary
+
+
+def _wait_for_workers(client, scheduler: str | None, seconds: int = 60) -> None:
+    try:
+        client.wait_for_workers(1, timeout=seconds)
+    except TimeoutError as exc:
+        raise InputFileError(f"no Dask worker joined the scheduler {scheduler} within {seconds} s") from exc
 
 
 def _task_failure(kind: str, payload, exc: Exception):
