@@ -8,7 +8,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ["ngs", "sanger"]  # other benches join by adding their module name (a main(quick) -> str function)
+BENCHES = [
+    "ngs",
+    "sanger",
+    "cohort_screen",
+]  # other benches join by adding their module name (a main(quick) -> str function)
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv

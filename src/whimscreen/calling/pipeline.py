@@ -147,12 +147,15 @@ def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
 
     content = read_vcf(path, locus, build, sample_name, params.min_depth)
     calls = vcf_calls(content.alleles, locus, content.build, params)
+    return calls, vcf_qc(content, locus, params.min_depth, min_bq), content.build
+
+
+def vcf_qc(content, locus: Locus, min_depth: int, min_bq: int):
+    """The reportable range's coverage from a gVCF's reference blocks, or unknown for a plain VCF."""
     if content.gvcf_depth is not None:
-        qc = coverage_qc(locus, content.gvcf_depth, params.min_depth, min_bq, content.build)
-        qc = replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
-    else:
-        qc = unknown_coverage_qc(locus, params.min_depth, min_bq, content.build, NO_COVERAGE_REASON)
-    return calls, qc, content.build
+        qc = coverage_qc(locus, content.gvcf_depth, min_depth, min_bq, content.build)
+        return replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
+    return unknown_coverage_qc(locus, min_depth, min_bq, content.build, NO_COVERAGE_REASON)
 
 
 def analyze_paths(

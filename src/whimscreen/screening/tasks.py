@@ -12,14 +12,15 @@ from pathlib import Path
 
 from whimscreen.calling.caller import CallerParameters
 from whimscreen.calling.model import CoverageQC, VariantCall
-from whimscreen.calling.pipeline import analyze_paths, detect_kind, file_digest, vcf_calls
-from whimscreen.calling.qc import unknown_coverage_qc
+from whimscreen.calling.pipeline import analyze_paths, detect_kind, file_digest, vcf_calls, vcf_qc
+from whimscreen.calling.qc import NO_COVERAGE_REASON, unknown_coverage_qc
 from whimscreen.errors import WhimscreenError
 from whimscreen.interpretation.classify import classify
 from whimscreen.interpretation.knowledge_base import load_cached
 from whimscreen.interpretation.reportable import describe_uncovered, in_reportable_range
 from whimscreen.reference.annotate import annotate
 from whimscreen.screening.cohort import Input, ScreenContext
+from whimscreen.sequencing.vcf import read_vcf_or_samples
 
 COHORT_KINDS = ("vcf", "bam", "cram")
 JOINT_COVERAGE_REASON = "a joint-called VCF carries no per-base coverage of the reportable range"
@@ -121,24 +122,9 @@ def _screen_file(item: Input, ctx: ScreenContext, done) -> dict:
     kind = detect_kind(path)
     if kind not in COHORT_KINDS:
         raise WhimscreenError(f"{path}: a {kind.upper()} file is not a cohort input (VCF/BCF, BAM or CRAM)")
-    sample_name = None
     if kind == "vcf":
-        from whimscreen.sequencing.vcf import vcf_samples
-
-        names = vcf_samples(path)
-        if len(names) > 1 and item.sample is None:
-            return {
-                "status": "joint",
-                "file": item.path,
-                "sha256": sha,
-                "samples": names,
-                "build": item.build,
-            }
-        if len(names) > 1:
-            sample_name = item.sample
-        sample = item.sample or (names[0] if names else path.name)
-    else:
-        sample = item.sample or _alignment_sample(path, kind, ctx) or path.name.split(".")[0]
+        return _screen_vcf(item, path, sha, ctx)
+    sample = item.sample or _alignment_sample(path, kind, ctx) or path.name.split(".")[0]
     analysis = analyze_paths(
         [path],
         "screen",
@@ -146,7 +132,6 @@ def _screen_file(item: Input, ctx: ScreenContext, done) -> dict:
         ctx.locus,
         build=item.build,
         min_depth=ctx.min_depth,
-        sample_name=sample_name,
         reference_fasta=Path(ctx.reference_fasta) if ctx.reference_fasta else None,
         digests=(digest,),
     )
@@ -154,6 +139,45 @@ def _screen_file(item: Input, ctx: ScreenContext, done) -> dict:
         sample, item.path, sha, analysis.input_kind, analysis.build, analysis.calls, analysis.qc, ctx
     )
     return {"status": "done", "file": item.path, "sha256": sha, "samples": [result]}
+
+
+def _screen_vcf(item: Input, path: Path, sha: str, ctx: ScreenContext) -> dict:
+    """A VCF/BCF read once: a single sample (or the manifest's sample of a multi-sample file) is screened
+    here; a joint-called file comes back with its sample names."""
+    content = read_vcf_or_samples(path, ctx.locus, item.build, item.sample if _multi(path, item) else None)
+    if isinstance(content, list):
+        return {"status": "joint", "file": item.path, "sha256": sha, "samples": content, "build": item.build}
+    params = CallerParameters(min_depth=ctx.min_depth)
+    calls = vcf_calls(content.alleles, ctx.locus, content.build, params)
+    qc = (
+        _plain_qc(ctx, content.build)
+        if content.gvcf_depth is None
+        else vcf_qc(content, ctx.locus, ctx.min_depth, 20)
+    )
+    result = sample_result(
+        item.sample or content.sample, item.path, sha, "vcf", content.build, calls, qc, ctx
+    )
+    return {"status": "done", "file": item.path, "sha256": sha, "samples": [result]}
+
+
+def _multi(path: Path, item: Input) -> bool:
+    """Is the manifest's sample to be chosen among several?  (Reading the header once more only then.)"""
+    if item.sample is None:
+        return False
+    from whimscreen.sequencing.vcf import vcf_samples
+
+    return len(vcf_samples(path)) > 1
+
+
+_PLAIN_QC: dict[tuple, CoverageQC] = {}
+
+
+def _plain_qc(ctx: ScreenContext, build: str) -> CoverageQC:
+    """The (unknown) coverage of a plain VCF: the same for every file, computed once per process."""
+    key = (ctx.key, build)
+    if key not in _PLAIN_QC:
+        _PLAIN_QC[key] = unknown_coverage_qc(ctx.locus, ctx.min_depth, 20, build, NO_COVERAGE_REASON)
+    return _PLAIN_QC[key]
 
 
 def screen_files(batch: list[Input], ctx: ScreenContext, done=frozenset()) -> list[dict]:

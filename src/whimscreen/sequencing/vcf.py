@@ -137,9 +137,26 @@ def _alleles(path: Path, locus: Locus, rec, s: int, build: str) -> list[VcfAllel
 def read_vcf(
     path: Path, locus: Locus, build: str | None = None, sample_name: str | None = None, min_depth: int = 20
 ) -> VcfContent:
+    content = read_vcf_or_samples(path, locus, build, sample_name, min_depth, multi_sample_ok=False)
+    assert isinstance(content, VcfContent)
+    return content
+
+
+def read_vcf_or_samples(
+    path: Path,
+    locus: Locus,
+    build: str | None = None,
+    sample_name: str | None = None,
+    min_depth: int = 20,
+    multi_sample_ok: bool = True,
+) -> VcfContent | list[str]:
+    """As ``read_vcf``, opening the file once; a multi-sample file without ``sample_name`` gives its sample
+    names (``multi_sample_ok``) instead of an error, for the caller to read in batches."""
     path = Path(path)
     vcf = _open(path)
     try:
+        if multi_sample_ok and sample_name is None and len(vcf.samples) > 1:
+            return list(vcf.samples)
         build, contig = _build(path, vcf, build)
         s = _sample(path, vcf, sample_name)
         start, end = locus.bounds(build)
