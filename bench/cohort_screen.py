@@ -99,6 +99,7 @@ def found(out: Path) -> dict[str, str]:
 
 def main(quick: bool = False) -> str:
     size = QUICK if quick else FULL
+    load = os.getloadavg()
     locus = demo_locus()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -134,7 +135,9 @@ def main(quick: bool = False) -> str:
             f"fraction) — {len(inputs)} files, {samples} samples, {len(truth)} seeded carriers; every one "
             f"found, with its variant, on 1 and on 2 workers. Generating the cohort took {gen_s:.0f} s. "
             f"Machine: "
-            f"{os.cpu_count()} cores (shared).",
+            f"{os.cpu_count()} cores shared with other jobs (load average {load[0]:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end: absolute times and the speed-up from more workers are "
+            "pessimistic when the load exceeds the cores).",
             "",
             *rows,
             "",
