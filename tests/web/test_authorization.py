@@ -93,6 +93,10 @@ EXPECT = {
     ("PUT", "/api/coordinator/criteria"): ({"coordinator"}, False),
     ("GET", "/coordinator"): ({"coordinator"}, False),
     ("POST", "/coordinator/capacity"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/metrics"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/export.csv"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/phenopackets.json"): ({"coordinator"}, False),
+    ("GET", "/sponsor"): ({"coordinator"}, False),
 }
 
 

@@ -81,9 +81,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
 
 
 def _include_routes(app: FastAPI) -> None:
-    from whimscreen.web.routes import admin, auth, coordinator, health, lab, orders, patients, review
+    from whimscreen.web.routes import admin, auth, coordinator, health, lab, orders, patients, review, sponsor
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator):
+    for module in (health, auth, admin, patients, orders, lab, review, coordinator, sponsor):
         app.include_router(module.api)
         app.include_router(module.pages)
 
