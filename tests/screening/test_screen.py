@@ -206,3 +206,18 @@ def test_bad_arguments_are_one_line_and_exit_2(tmp_path):
     proc = run_cli("screen", str(manifest), "--out", str(tmp_path / "o"), "--scheduler", "localhost:1")
     assert proc.returncode == 2 and "tcp://HOST:PORT" in proc.stderr
     assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def test_a_gvcf_gives_the_coverage_of_the_reportable_range(locus, tmp_path):
+    from whimscreen.program.demo_data import write_gvcf
+
+    covered = write_gvcf(locus, tmp_path / "g1.vcf", "G1", "NM_003467.3:c.1000C>T")
+    shallow = write_gvcf(locus, tmp_path / "g2.vcf", "G2", "NM_003467.3:c.1000C>T", depth=8)
+    plain = write_gvcf(locus, tmp_path / "g3.vcf", "G3", "NM_003467.3:c.1000C>T", coverage=False)
+    out = screen_files([Input(str(p)) for p in (covered, shallow, plain)], ScreenContext(locus))
+    first, second, third = (e["samples"][0] for e in out)
+    assert first["sample"] == "G1" and first["coverage"]["measured"] and first["coverage"]["fully_covered"]
+    assert first["variants"][0]["hgvs_c"] == "NM_003467.3:c.1000C>T"
+    assert second["coverage"]["measured"] is True and second["coverage"]["fully_covered"] is False
+    assert second["coverage"]["uncovered"].startswith("c.")
+    assert third["coverage"]["measured"] is False and third["coverage"]["fully_covered"] is None
