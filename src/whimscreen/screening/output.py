@@ -41,6 +41,21 @@ COLUMNS = (
 )
 
 
+#: the HTML shows these (candidates.tsv has every column)
+HTML_COLUMNS = (
+    "sample",
+    "hgvs_c",
+    "hgvs_p",
+    "zygosity",
+    "vaf",
+    "classification",
+    "review_required",
+    "filters",
+    "evidence",
+    "file",
+)
+
+
 def _rank(cls: str) -> int:
     return CLASS_ORDER.index(cls) if cls in CLASS_ORDER else len(CLASS_ORDER)
 
@@ -134,7 +149,9 @@ def _html(summary: dict, rows: list[dict]) -> str:
     env = Environment(
         loader=PackageLoader("whimscreen.screening", "templates"), autoescape=select_autoescape()
     )
-    return env.get_template("screen_summary.html").render(s=summary, rows=rows, columns=COLUMNS, limit=500)
+    return env.get_template("screen_summary.html").render(
+        s=summary, rows=rows, columns=HTML_COLUMNS, limit=500
+    )
 
 
 def write_outputs(out: Path, tally, ctx, state, workers: int, seconds: float, n_inputs: int) -> dict:

@@ -45,6 +45,11 @@ def _months(days: int) -> str:
     return f"{days / 30.4:.0f} months" if days >= 61 else f"{days} days"
 
 
+def icd(code: str) -> str:
+    """An ICD-10 code as written, with its dot (B078 -> B07.8)."""
+    return f"{code[:3]}.{code[3:]}" if len(code) > 3 else code
+
+
 def _has(diagnoses: list[Diagnosis], prefixes: tuple[str, ...]) -> list[Diagnosis]:
     return [d for d in diagnoses if d.code.startswith(prefixes)]
 
@@ -132,7 +137,9 @@ def assess(patient: str, results: dict[str, Series], diagnoses: list[Diagnosis])
         kept, n = _outside(sorted(values), windows if loinc != IGG else [])
         series[loinc], set_aside = kept, set_aside + n
     if set_aside:
-        codes = ", ".join(sorted({f"{c} on {a_ + timedelta(-R.DRUG_WINDOW[0])}" for a_, _, c in windows}))
+        codes = ", ".join(
+            sorted({f"{icd(c)} on {a_ + timedelta(-R.DRUG_WINDOW[0])}" for a_, _, c in windows})
+        )
         a.note(
             f"{set_aside} count(s) within {R.DRUG_WINDOW[1]} days after coded chemotherapy or drug-induced "
             f"neutropenia ({codes}) set aside: a commoner, transient cause"
@@ -162,13 +169,13 @@ def assess(patient: str, results: dict[str, Series], diagnoses: list[Diagnosis])
     if low_igg:
         a.add("low_igg", f"low IgG: lowest {min(low_igg):.1f} g/L (below {R.LOW_IGG:g})")
     elif coded_hypo:
-        a.add("low_igg", f"hypogammaglobulinaemia coded ({coded_hypo[0].code} on {coded_hypo[0].day})")
+        a.add("low_igg", f"hypogammaglobulinaemia coded ({icd(coded_hypo[0].code)} on {coded_hypo[0].day})")
     warts = _has(diagnoses, R.WARTS)
     if warts:
-        a.add("warts", f"warts / papillomavirus coded ({', '.join(sorted({d.code for d in warts}))})")
+        a.add("warts", f"warts / papillomavirus coded ({', '.join(sorted({icd(d.code) for d in warts}))})")
     infections = _infection_episodes(diagnoses, R.INFECTIONS)
     if len(infections) >= 2:
-        kinds = ", ".join(sorted({d.code for d in infections}))
+        kinds = ", ".join(sorted({icd(d.code) for d in infections}))
         a.add("recurrent_infections", f"recurrent infections: {len(infections)} episodes ({kinds})")
         pneumonias = _infection_episodes(diagnoses, R.PNEUMONIA)
         if len(pneumonias) >= 2:
@@ -179,7 +186,7 @@ def assess(patient: str, results: dict[str, Series], diagnoses: list[Diagnosis])
         why = (
             f"ANC falls below {R.SEVERE_NEUTROPENIA:g} about every {period:.0f} days and recovers between"
             if period is not None
-            else f"cyclic neutropenia coded ({coded_cyclic[0].code})"
+            else f"cyclic neutropenia coded ({icd(coded_cyclic[0].code)})"
         )
         a.add("cyclic_pattern", f"{why}: the pattern of cyclic neutropenia, not WHIM")
     elif chronic:
