@@ -150,6 +150,12 @@ def main(quick: bool = False) -> str:
             "summary.html. "
             "Target: within 1.5x of the extraction loop.",
             "",
+            f"Target {'met' if two / base <= 1.5 else 'not met'} end to end ({two / base:.2f}x) and "
+            f"{'met' if (two - startup) / base <= 1.5 else 'not met'} once the cluster is up "
+            f"({(two - startup) / base:.2f}x). With the load above the cores, a second worker process competes "
+            "for the same CPU time instead of adding to it, so the speed-up from 1 to 2 workers is not shown on "
+            "this machine; batches are independent, so it is expected on idle cores (not measured here).",
+            "",
         ]
     )
     (ROOT / "docs" / "validation-screening.md").write_text(doc)
