@@ -166,3 +166,11 @@ def test_fhir_entered_in_error_is_skipped_and_conditions_are_read(tmp_path):
     assert summary["skipped_status"] == 1 and summary["diagnoses_read"] == 1
     (row,) = _ranked(tmp_path / "out")
     assert "warts" in row["reasons"] and "median ANC 0.30" in row["reasons"]
+
+
+def test_leukocytes_count_only_without_a_differential():
+    wbc = _series([2.1, 2.4, 2.0, 2.6], step=45)
+    only = assess("P", {"6690-2": wbc}, [])
+    assert only.features == ["chronic_leukopenia"] and "without a differential" in only.reasons[0]
+    both = assess("P", {"6690-2": wbc, "751-8": _series([2.0, 2.2, 2.5, 2.1], step=45)}, [])
+    assert both.score == 0 and "chronic_leukopenia" not in both.features

@@ -221,3 +221,11 @@ def test_a_gvcf_gives_the_coverage_of_the_reportable_range(locus, tmp_path):
     assert second["coverage"]["measured"] is True and second["coverage"]["fully_covered"] is False
     assert second["coverage"]["uncovered"].startswith("c.")
     assert third["coverage"]["measured"] is False and third["coverage"]["fully_covered"] is None
+
+
+def test_a_manifest_sample_chooses_its_column_of_a_joint_vcf(cohort, locus):
+    carrier = next(s for s in cohort.truth if s.startswith("J"))
+    (entry,) = screen_files([Input(str(cohort.root / "joint.vcf.gz"), sample=carrier)], ScreenContext(locus))
+    assert entry["status"] == "done" and entry["samples"][0]["sample"] == carrier
+    names = {v["hgvs_c"].split(":")[1] for v in entry["samples"][0]["variants"]}
+    assert cohort.truth[carrier][0] in names
