@@ -9,7 +9,7 @@ WIDTH, HEIGHT, PAD = 560, 200, 36
 def enrollment_chart(series: list[dict], capacity: int) -> dict:
     """Points of the cumulative-enrollment line and the capacity line in a WIDTH x HEIGHT box."""
     if not series:
-        return {"points": "", "capacity_y": None, "labels": [], "top": capacity}
+        return {"points": "", "dots": [], "capacity_y": None, "labels": [], "top": capacity}
     top = max([capacity, *(s["enrolled"] for s in series), 1])
     n = len(series)
 
@@ -22,7 +22,11 @@ def enrollment_chart(series: list[dict], capacity: int) -> dict:
     points = " ".join(f"{x(i):.1f},{y(s['enrolled']):.1f}" for i, s in enumerate(series))
     step = max(1, n // 6)
     labels = [{"x": round(x(i), 1), "text": s["month"]} for i, s in enumerate(series) if i % step == 0]
-    return {"points": points, "capacity_y": round(y(capacity), 1), "labels": labels, "top": top}
+    dots = [
+        {"x": round(x(i), 1), "y": round(y(s["enrolled"]), 1), "title": f"{s['month']}: {s['enrolled']}"}
+        for i, s in enumerate(series)
+    ]
+    return {"points": points, "dots": dots, "capacity_y": round(y(capacity), 1), "labels": labels, "top": top}
 
 
 def yield_bars(rows: list[dict]) -> list[dict]:
