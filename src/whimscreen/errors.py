@@ -55,3 +55,7 @@ class ProgramError(WhimscreenError):
 
 class WhimscreenWarning(UserWarning):
     """Root of recoverable input defects (reported, never silently dropped)."""
+
+
+class LabDataError(WhimscreenError):
+    """A laboratory-results or diagnoses file cannot be read (the message names the file and line)."""

@@ -113,6 +113,10 @@ EXPECT = {
     ("POST", "/api/notifications/read"): (ALL, False),
     ("GET", "/notifications"): (ALL, False),
     ("POST", "/notifications/read"): (ALL, False),
+    ("GET", "/api/sponsor/metrics"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/export.csv"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/phenopackets.json"): ({"coordinator"}, False),
+    ("GET", "/sponsor"): ({"coordinator"}, False),
 }
 
 

@@ -134,16 +134,15 @@ def _fastq_reads(paths: list[Path], locus: Locus, records: list[int]):
     return align_records(locus, counted())
 
 
-def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
-    from whimscreen.sequencing.vcf import read_vcf
-
-    content = read_vcf(path, locus, build, sample_name, params.min_depth)
+def vcf_calls(alleles, locus: Locus, build: str, params: CallerParameters) -> list[VariantCall]:
+    """The ``VariantCall`` of each VCF allele (``sequencing.vcf.VcfAllele``) on ``build``; an allele
+    fraction in the mosaic band at adequate depth is flagged mosaic, as the caller would."""
     calls = []
-    for a in content.alleles:
+    for a in alleles:
         mosaic = a.af is not None and params.min_af <= a.af < params.mosaic_max_af
         if mosaic and a.alt_depth is not None and a.depth:
             _, gq, mosaic = genotype_quality(a.alt_depth, a.depth, params)
-        pos = locus.to_build(a.variant.pos, content.build)
+        pos = locus.to_build(a.variant.pos, build)
         calls.append(
             VariantCall(
                 "chr2",
@@ -161,12 +160,23 @@ def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
                 {"record": a.record},
             )
         )
+    return calls
+
+
+def _vcf_analysis(path, locus, build, sample_name, params, min_bq):
+    from whimscreen.sequencing.vcf import read_vcf
+
+    content = read_vcf(path, locus, build, sample_name, params.min_depth)
+    calls = vcf_calls(content.alleles, locus, content.build, params)
+    return calls, vcf_qc(content, locus, params.min_depth, min_bq), content.build, [content.records]
+
+
+def vcf_qc(content, locus: Locus, min_depth: int, min_bq: int):
+    """The reportable range's coverage from a gVCF's reference blocks, or unknown for a plain VCF."""
     if content.gvcf_depth is not None:
-        qc = coverage_qc(locus, content.gvcf_depth, params.min_depth, min_bq, content.build)
-        qc = replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
-    else:
-        qc = unknown_coverage_qc(locus, params.min_depth, min_bq, content.build, NO_COVERAGE_REASON)
-    return calls, qc, content.build, [content.records]
+        qc = coverage_qc(locus, content.gvcf_depth, min_depth, min_bq, content.build)
+        return replace(qc, reason="depth from gVCF reference blocks (MIN_DP/DP); base quality not available")
+    return unknown_coverage_qc(locus, min_depth, min_bq, content.build, NO_COVERAGE_REASON)
 
 
 def analyze_paths(
@@ -186,11 +196,13 @@ def analyze_paths(
     reference: Path | None = None,
     render: Callable | None = None,
     max_insertion: int = MAX_INSERTION,
+    digests: tuple[dict, ...] | None = None,
 ) -> SampleAnalysis:
     """Analyse the input files of one sample; writes ``out_dir/sample.{vcf.gz,vcf.gz.tbi,json}`` when
     ``out_dir`` is given.  Sanger traces only: ``reference`` (single-sequence FASTA) replaces the locus,
     ``render`` draws each variant's chromatogram (``reporting.chromatogram.render``).  Read inputs:
     ``max_insertion`` is the longest insertion every reportable base must be readable for (QC).
+    ``digests``: the inputs' ``file_digest`` when the caller already has them (never read twice).
     Raises a ``WhimscreenError`` (and writes nothing) on any bad input."""
     from whimscreen import __version__
 
@@ -247,7 +259,10 @@ def analyze_paths(
         __version__,
         parameters,
         tuple(p.name for p in paths),
-        tuple(file_digest(p) | {"records": n} for p, n in zip(paths, records, strict=True)),
+        tuple(
+            digest | {"records": n}
+            for digest, n in zip(digests or tuple(file_digest(p) for p in paths), records, strict=True)
+        ),
     )
     if out_dir is not None:
         write_analysis(analysis, Path(out_dir), locus, enrich)

@@ -19,10 +19,12 @@ def _register() -> None:
         analyze,
         analyze_run,
         backup,
+        case_find,
         classify,
         examples,
         kb,
         reference,
+        screen,
         serve,
         variant,
     )
@@ -34,6 +36,8 @@ def _register() -> None:
     app.command("analyze-run")(analyze_run.analyze_run)
     app.command("classify")(classify.classify)
     app.add_typer(kb.app, name="kb")
+    app.command("screen")(screen.screen)
+    app.command("case-find")(case_find.case_find)
     app.command("serve")(serve.serve)
     app.command("demo")(serve.demo)
     app.add_typer(admin.app, name="admin")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from whimscreen.sequencing import htslib
 from whimscreen.sequencing.bam import build_from_header
 
 _NOT_AN_ALLELE = ("<NON_REF>", "<*>", "*", ".")  # gVCF "any other allele", spanning deletion, missing
+# cyvcf2 warns when an indexed region holds no record: for a locus without variants that is the answer
+warnings.filterwarnings("ignore", message="no intervals found", category=UserWarning)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ _FILTER_ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")  # no whitespace, ';', '=', ',' 
 
 def _header(
     path: Path, build: str | None, sample_name: str | None, need_sample: bool = True
-) -> tuple[VCF, str, str | None, int | None, str | None]:
+) -> tuple[VCF, str, str | None, int | None, str | None, list[str]]:
     """Open and check the header: (vcf, build, contig, sample index, sample name).  The header's contigs
     and samples are read with pysam (cyvcf2's ``seqnames`` falls back to the index when the header has no
     contig and crashes the process on a damaged BCF); records with cyvcf2.  Both raise bare ``Exception``,
@@ -84,7 +87,7 @@ def _header(
     except WhimscreenError:
         _close(vcf)
         raise
-    return vcf, build, contig, s, samples[s] if s is not None else None
+    return vcf, build, contig, s, samples[s] if s is not None else None, samples
 
 
 def _length(contig) -> int | None:
@@ -293,9 +296,30 @@ def _alleles(path: Path, locus: Locus, rec: _Record, build: str) -> list[VcfAlle
 def read_vcf(
     path: Path, locus: Locus, build: str | None = None, sample_name: str | None = None, min_depth: int = 20
 ) -> VcfContent:
+    content = read_vcf_or_samples(path, locus, build, sample_name, min_depth, multi_sample_ok=False)
+    assert isinstance(content, VcfContent)
+    return content
+
+
+def read_vcf_or_samples(
+    path: Path,
+    locus: Locus,
+    build: str | None = None,
+    sample_name: str | None = None,
+    min_depth: int = 20,
+    multi_sample_ok: bool = True,
+) -> VcfContent | list[str]:
+    """As ``read_vcf``, opening the file once; a multi-sample file without ``sample_name`` gives its sample
+    names (``multi_sample_ok``) instead of an error, for the caller to read in batches."""
     path = Path(path)
-    vcf, build, contig, s, sample = _header(path, build, sample_name)
+    multi = multi_sample_ok and sample_name is None
+    vcf, build, contig, s, sample, samples = _header(path, build, sample_name, need_sample=not multi)
     try:
+        if multi:
+            if len(samples) > 1:
+                return list(samples)
+            s = _sample(path, samples, None)
+            sample = samples[s]
         start, end = locus.bounds(build)
         content = VcfContent(build, sample)
         depth = np.zeros(len(locus.sequence), np.int64)
@@ -329,7 +353,7 @@ def locus_sites(path: Path, locus: Locus, build: str | None = None):
     """(build, records over the locus) of a sites-only VCF such as a population release (no sample is
     needed), read through the index when there is one, else streamed: never loaded whole."""
     path = Path(path)
-    vcf, build, contig, _, _ = _header(path, build, None, need_sample=False)
+    vcf, build, contig, _, _, _ = _header(path, build, None, need_sample=False)
     start, end = locus.bounds(build)
 
     def records():
@@ -342,3 +366,60 @@ def locus_sites(path: Path, locus: Locus, build: str | None = None):
             _close(vcf)
 
     return build, records()
+
+
+def vcf_samples(path: Path) -> list[str]:
+    """The sample columns of a VCF/BCF (the header only is read)."""
+    with htslib.captured() as said:
+        try:
+            with pysam.VariantFile(str(path)) as vf:
+                return list(vf.header.samples)
+        except Exception as exc:  # noqa: BLE001 - pysam raises bare Exception, OSError, ValueError ...
+            raise InputFileError(
+                f"{path}: cannot read the VCF/BCF header: {_describe(exc)}{said.suffix()}"
+            ) from exc
+
+
+def read_vcf_samples(
+    path: Path, locus: Locus, samples: list[str], build: str | None = None
+) -> tuple[str, dict[str, list[VcfAllele]]]:
+    """(build, alleles per sample) for a batch of the samples of a joint-called VCF/BCF.
+
+    The locus region is read once (through the index when there is one, else streamed) and only the
+    batch's genotype columns are decoded (cyvcf2 ``samples=``), so memory follows the batch, not the
+    cohort.  Samples without a non-reference genotype get an empty list."""
+    path = Path(path)
+    header, build, contig, _, _, _ = _header(path, build, None, need_sample=False)
+    _close(header)
+    with htslib.captured() as said:
+        try:
+            vcf = VCF(str(path), lazy=True, samples=list(samples))
+        except Exception as exc:  # noqa: BLE001 - cyvcf2 raises a bare Exception
+            raise InputFileError(f"{path}: cannot open as VCF/BCF: {_describe(exc)}{said.suffix()}") from exc
+    try:
+        names = list(vcf.samples)
+        missing = sorted(set(samples) - set(names))
+        if missing:
+            raise InputFileError(f"{path}: no sample {missing[0]!r}")
+        start, end = locus.bounds(build)
+        out: dict[str, list[VcfAllele]] = {n: [] for n in names}
+        seen: dict[str, set[GenomicVariant]] = {n: set() for n in names}
+        with htslib.silenced():
+            for n, raw in _records(path, vcf, contig, start, end):
+                if not _in_region(path, raw, n, start, end):
+                    continue
+                try:
+                    carriers = np.flatnonzero(np.isin(raw.gt_types, (1, 3)))  # HET, HOM_ALT
+                except Exception as exc:  # noqa: BLE001 - cyvcf2 on damaged genotypes
+                    raise InputFileError(f"{path}: record {n}: cannot be read: {_describe(exc)}") from exc
+                for s in carriers:
+                    rec = _fields(path, raw, int(s), n)
+                    if rec.end is not None and all(a.startswith("<") for a in rec.alts):
+                        continue
+                    for allele in _alleles(path, locus, rec, build):
+                        if allele.variant not in seen[names[s]]:
+                            seen[names[s]].add(allele.variant)
+                            out[names[s]].append(allele)
+        return build, out
+    finally:
+        _close(vcf)

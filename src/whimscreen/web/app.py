@@ -146,9 +146,10 @@ def _include_routes(app: FastAPI) -> None:
         orders,
         patients,
         review,
+        sponsor,
     )
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator, notifications):
+    for module in (health, auth, admin, patients, orders, lab, review, coordinator, sponsor, notifications):
         app.include_router(module.api)
         app.include_router(module.pages)
 

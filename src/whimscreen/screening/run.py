@@ -1,0 +1,177 @@
+"""The cohort screen on Dask: ``screen(inputs, out, ctx, workers=, scheduler=)``.
+
+Files go to the workers in batches (``cohort.file_batches``); a joint-called VCF found in a batch comes back
+with its sample names and is then screened in batches of samples, each task reading the locus region once.
+Results are recorded per batch in the resumable state and written, when every task has finished, as
+``candidates.tsv``, ``summary.json`` and ``summary.html`` (all three or none).
+
+Default engine: a ``LocalCluster`` of worker processes sized to the machine (one thread each: the readers
+hold the GIL).  ``scheduler="tcp://HOST:PORT"`` joins an existing Dask cluster, whose workers must have
+whimscreen installed and see the same paths.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whimscreen.errors import InputFileError
+from whimscreen.screening.cohort import ScreenContext, expand_inputs, file_batches, sample_batches
+from whimscreen.screening.output import write_outputs
+from whimscreen.screening.state import ScreenState
+from whimscreen.screening.tasks import screen_files, screen_joint
+
+Progress = Callable[[int, int], None]  # (finished tasks, tasks known so far)
+
+
+@dataclass
+class Tally:
+    results: list[dict] = field(default_factory=list)  # one per sample screened (or reused)
+    failed: list[dict] = field(default_factory=list)
+    files_screened: int = 0
+    files_reused: int = 0
+    joint_paths: set[str] = field(default_factory=set)
+
+
+def _client(workers: int | None, scheduler: str | None):
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler:
+        if workers:
+            raise InputFileError(
+                "--workers sizes a local cluster; with --scheduler the cluster is sized by its owner"
+            )
+        try:
+            return Client(scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise InputFileError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+    n = workers or os.cpu_count() or 1
+    if n < 1:
+        raise InputFileError(f"--workers must be at least 1, got {n}")
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+def screen(
+    inputs: list[str],
+    out: Path,
+    ctx: ScreenContext,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> dict:
+    """Screen the cohort; returns the summary (also written to ``out/summary.json``)."""
+    from dask.distributed import as_completed
+
+    started = time.monotonic()
+    items = expand_inputs(inputs)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    state = ScreenState(out, ctx.key)
+    by_path = {i.path: i for i in items}
+    client, cluster = _client(workers, scheduler)
+    tally = Tally()
+    try:
+        _wait_for_workers(client, scheduler)
+        ctx_f = client.scatter(ctx, broadcast=True, hash=False)
+        done_f = client.scatter([frozenset(state.complete())], broadcast=True, hash=False)[0]
+        futures = {
+            client.submit(screen_files, b, ctx_f, done_f, pure=False): ("files", b)
+            for b in file_batches(items)
+        }
+        pending_joint: dict[str, int] = {}
+        ac = as_completed(list(futures))
+        for finished, fut in enumerate(ac, start=1):
+            kind, payload = futures.pop(fut)
+            try:
+                value = fut.result()
+            except Exception as exc:  # the worker died (e.g. a reader crashed on a corrupt file)
+                value = _task_failure(kind, payload, exc)
+            if kind == "files":
+                for entry in value:
+                    for new in _file_entry(entry, by_path, state, tally, client, ctx_f, pending_joint):
+                        futures[new[0]] = new[1]
+                        ac.add(new[0])
+            else:
+                _joint_entry(value, payload, state, tally, pending_joint)
+            if progress:
+                progress(finished, finished + len(futures))
+        n_workers = len(client.scheduler_info()["workers"])
+        summary = write_outputs(out, tally, ctx, state, n_workers, time.monotonic() - started, len(items))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return summary
+
+
+def _wait_for_workers(client, scheduler: str | None, seconds: int = 60) -> None:
+    try:
+        client.wait_for_workers(1, timeout=seconds)
+    except TimeoutError as exc:
+        raise InputFileError(f"no Dask worker joined the scheduler {scheduler} within {seconds} s") from exc
+
+
+def _task_failure(kind: str, payload, exc: Exception):
+    why = f"{type(exc).__name__}: {exc}"
+    if kind == "files":
+        return [
+            {"status": "failed", "file": i.path, "error": f"{i.path}: the task failed ({why})"}
+            for i in payload
+        ]
+    return {"status": "failed", "file": payload[0], "error": f"{payload[0]}: the task failed ({why})"}
+
+
+def _file_entry(entry, by_path, state: ScreenState, tally: Tally, client, ctx_f, pending_joint) -> list:
+    status = entry["status"]
+    if status == "failed":
+        tally.failed.append({"file": entry["file"], "error": entry["error"]})
+    elif status == "done":
+        state.record(entry["sha256"], entry["samples"], joint=False, complete=True)
+        tally.results += entry["samples"]
+        tally.files_screened += 1
+    elif status == "cached":
+        item = by_path[entry["file"]]
+        for r in state.samples_of(entry["sha256"]).values():
+            tally.results.append(r | {"file": entry["file"], "sample": item.sample or r["sample"]})
+        tally.files_reused += 1
+    elif status == "joint":
+        sha, path = entry["sha256"], entry["file"]
+        tally.joint_paths.add(path)
+        known = state.samples_of(sha)
+        tally.results += [known[s] | {"file": path} for s in entry["samples"] if s in known]
+        todo = [s for s in entry["samples"] if s not in known]
+        batches = sample_batches(todo)
+        pending_joint[sha] = len(batches)
+        if not batches:
+            state.mark_complete(sha)
+        return [
+            (
+                client.submit(screen_joint, path, sha, b, entry["build"], ctx_f, pure=False),
+                ("joint", (path, sha, b)),
+            )
+            for b in batches
+        ]
+    return []
+
+
+def _joint_entry(value: dict, payload, state: ScreenState, tally: Tally, pending_joint) -> None:
+    path, sha, _batch = payload
+    if value["status"] == "failed":
+        tally.failed.append({"file": path, "error": value["error"]})
+        return
+    state.record(sha, value["samples"], joint=True, complete=False)
+    tally.results += value["samples"]
+    pending_joint[sha] -= 1
+    if pending_joint[sha] == 0:
+        state.mark_complete(sha)
