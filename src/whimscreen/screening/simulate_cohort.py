@@ -111,25 +111,11 @@ def joint_vcf(locus: Locus, path: Path, n: int, carriers: int, seed: int = 2) ->
 
 
 def write_genome(locus: Locus, path: Path) -> Path:
-    """A bgzipped, faidx-indexed genome FASTA for CRAM: chr2 of its GRCh38 length, N except the locus
-    (streamed in lines, never held whole).  ``path`` ends .fa.gz."""
-    plain = Path(str(path)[: -len(".gz")])
-    width = 1_000_000
-    pieces = [(locus.start - 1, None), (0, locus.sequence), (CHR2_LENGTH["GRCh38"] - locus.end, None)]
-    with open(plain, "w") as fh:
-        fh.write(">chr2\n")
-        line = ""
-        for n, text in pieces:
-            for i in range(0, len(text) if text else n, width):
-                line += text[i : i + width] if text else "N" * min(width, n - i)
-                while len(line) >= width:
-                    fh.write(line[:width] + "\n")
-                    line = line[width:]
-        fh.write(line + "\n")
-    pysam.tabix_compress(str(plain), str(path), force=True)
-    plain.unlink()
-    pysam.faidx(str(path))
-    return Path(path)
+    """A bgzipped, faidx-indexed genome FASTA for CRAM (``path`` ends .fa.gz): chr2 of its GRCh38 length, N
+    except the locus (``sequencing.simulate_inputs.write_genome_fasta``)."""
+    from whimscreen.sequencing.simulate_inputs import write_genome_fasta
+
+    return write_genome_fasta(locus, Path(path))
 
 
 def mosaic_alignments(locus: Locus, out: Path, c_name: str, af: float, sample: str, genome: Path | None):
