@@ -16,14 +16,9 @@ from pathlib import Path
 from locust import HttpUser, between, events, task
 
 from whimscreen.program.consent import CURRENT_VERSION
+from whimscreen.program.demo_seed import DEMO_USERS
 
-PASSWORDS = {
-    "physician@demo.whimscreen": "demo-physician-2026",
-    "tech@demo.whimscreen": "demo-tech-2026",
-    "director@demo.whimscreen": "demo-director-2026",
-    "director2@demo.whimscreen": "demo-director2-2026",
-    "coordinator@demo.whimscreen": "demo-coordinator-2026",
-}
+PASSWORDS = {email: password for _, email, _, password in DEMO_USERS}  # the seeded demo accounts
 DEMO_DATA = Path(os.environ.get("PORTAL_LOAD_DATA", "."))
 _log = open(os.environ.get("PORTAL_LOAD_LOG", os.devnull), "a")  # noqa: SIM115 (closed at exit)
 
