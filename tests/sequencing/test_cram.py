@@ -27,24 +27,9 @@ def run(tmp_path_factory, locus):
 @pytest.fixture(scope="module")
 def genome(tmp_path_factory, locus):
     """bgzipped FASTA: contig '1' (short) and chr2 of its GRCh38 length, N except the locus."""
-    d = tmp_path_factory.mktemp("genome")
-    plain = d / "g38.fa"
-    width = 1_000_000  # faidx needs equal line lengths: stream the contig in lines, never whole
-    pieces = [(locus.start - 1, None), (0, locus.sequence), (CHR2_LENGTH["GRCh38"] - locus.end, None)]
-    with open(plain, "w") as fh:
-        fh.write(">1\n" + "N" * 1000 + "\n>chr2\n")
-        line = ""
-        for n, text in pieces:
-            for i in range(0, len(text) if text else n, width):
-                line += text[i : i + width] if text else "N" * min(width, n - i)
-                while len(line) >= width:
-                    fh.write(line[:width] + "\n")
-                    line = line[width:]
-        fh.write(line + "\n")
-    pysam.tabix_compress(str(plain), str(plain) + ".gz", force=True)
-    plain.unlink()
-    pysam.faidx(str(plain) + ".gz")
-    return d / "g38.fa.gz"
+    from whimscreen.sequencing.simulate_inputs import write_genome_fasta
+
+    return write_genome_fasta(locus, tmp_path_factory.mktemp("genome") / "g38.fa.gz")
 
 
 def _cram(tmp_path, bam, genome):
