@@ -37,10 +37,6 @@ class Classification:
     review: tuple[str, ...] = field(default=())
 
     @property
-    def computed(self) -> str:
-        return self.classification
-
-    @property
     def pathogenic(self) -> bool:
         return self.classification in ("Pathogenic", "Likely pathogenic")
 

@@ -21,6 +21,10 @@ class DeNovoProband:
     tier: str  # one of TIERS
     source: str  # "this patient" or a knowledge-base citation
 
+    def __post_init__(self) -> None:
+        if self.parentage not in ("confirmed", "assumed") or self.tier not in TIERS:
+            raise ValueError(f"de novo proband: parentage {self.parentage!r}, tier {self.tier!r}")
+
     @property
     def points(self) -> float:
         return spec()["de_novo"]["points"][self.parentage][self.tier]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whimscreen.interpretation.criteria import spec
 from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import Entry, KnowledgeBase
 from whimscreen.interpretation.mechanism import Mechanism
@@ -21,9 +22,7 @@ class Facts:
 
     @property
     def features(self) -> set[str]:
-        """The patient's phenotype as feature names (HPO ids mapped; unknown ids dropped)."""
-        from whimscreen.interpretation.criteria import spec
-
+        """The patient's phenotype as feature names (HPO ids mapped; unknown ids kept, matching nothing)."""
         hpo = spec()["phenotype"].get("hpo", {})
         return {hpo.get(p, p) for p in self.evidence.phenotype}
 
