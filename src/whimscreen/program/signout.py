@@ -26,8 +26,9 @@ from whimscreen.reporting.pdf import render_pdf
 def sign(
     db: Session, actor: User, order: Order, comment: str | None = None, workdir: Path | None = None
 ) -> SignOut:
-    """Sign the order's reviewed result; ``workdir`` (the jobs' output folder) lets the report carry the
-    chromatogram excerpts of a Sanger analysis."""
+    """Sign the order's reviewed result; ``workdir`` (the jobs' output folder, ``HOME/analyses``) lets the
+    report carry the chromatogram excerpts of a Sanger analysis, and its parent (the data home) gives the
+    installed reference and population table the review re-interprets with."""
     require_role(actor, "director")
     orders.lock(db, order)  # a concurrent file change waits, then finds it reported
     if order.status != "review":
