@@ -6,7 +6,7 @@ import pytest
 
 from tests.calling.detection_tables import write_table
 from whimscreen.calling.detection import detection_limit, load_table, shipped_table
-from whimscreen.program.report_context import limits_statement, qc_statement
+from whimscreen.reporting.method import limits_statement, qc_statement
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whimscreen.interpretation.phenotype import FEATURE_HPO
 from whimscreen.program import audit
 from whimscreen.program.eligibility import MET
 from whimscreen.program.patients import eligibility
@@ -43,16 +44,7 @@ COLUMNS = (
     "days_order_to_report",
 )
 MAX_SHIFT = 182
-#: program feature key -> HPO term (ids and labels as in interpretation/data/cxcr4_spec.yaml)
-HPO = {
-    "myelokathexis": ("HP:0031160", "Myelokathexis"),
-    "neutropenia": ("HP:0001875", "Neutropenia"),
-    "lymphopenia": ("HP:0001888", "Lymphopenia"),
-    "monocytopenia": ("HP:0012312", "Monocytopenia"),
-    "warts": ("HP:0200043", "Verrucae"),
-    "hypogammaglobulinemia": ("HP:0004313", "Hypogammaglobulinemia"),
-    "recurrent-infections": ("HP:0002719", "Recurrent infections"),
-}
+HPO = FEATURE_HPO  # interpretation/phenotype.py
 SEX = {"female": "FEMALE", "male": "MALE"}
 
 

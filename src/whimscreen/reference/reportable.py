@@ -50,3 +50,21 @@ def reportable_range(margin: int = INTRONIC_MARGIN) -> list[Interval]:
 
 def reportable_positions(margin: int = INTRONIC_MARGIN) -> list[int]:
     return [p for iv in reportable_range(margin) for p in range(iv.start, iv.end + 1)]
+
+
+def c_terms(intervals, transcript: str = "NM_003467.3") -> list[str]:
+    """GRCh38 intervals written as c. ranges on ``transcript`` (5'→3' of the transcript, sorted)."""
+    from whimscreen.reference.coords import TranscriptMapper
+    from whimscreen.reference.transcripts import transcripts
+
+    mapper = TranscriptMapper(transcripts()[transcript])
+    out = []
+    for iv in intervals:
+        a, b = sorted((mapper.g_to_c(iv.start), mapper.g_to_c(iv.end)), key=_c_order)
+        out.append((_c_order(a), f"c.{a}" if a == b else f"c.{a}_{b}"))
+    return [text for _, text in sorted(out)]
+
+
+def _c_order(c) -> tuple:
+    """Transcript order of a c. position: 5'UTR < coding < 3'UTR, then the intronic offset."""
+    return (2 if c.utr3 else 1, c.base, c.offset)
