@@ -45,6 +45,10 @@ class InterpretationError(WhimscreenError):
     """The knowledge base or the classification rules cannot be applied."""
 
 
+class ReportError(WhimscreenError):
+    """A report cannot be built or exported from what it was given (the message says what is missing)."""
+
+
 class ConfigError(WhimscreenError):
     """The configuration (settings, environment) is inconsistent."""
 

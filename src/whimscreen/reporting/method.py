@@ -129,5 +129,3 @@ def limits_statement(kind: str | None, qc: dict, table: DetectionTable | None = 
         f"At {where} ({depth}x), variants at allele fractions ≥ {_pct(limit.vaf_95)} were detected in "
         f"≥ 95% of simulated cases ({measured}); lower fractions can be missed."
     )
-
-
