@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     #: analysis worker processes and the wall-time limit of one analysis
     job_workers: int = 2
     job_timeout_seconds: float = 3600
+    #: e-mail copies of report notices (program/mailer.py); no host = e-mail off (the demo's default)
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_from: str = "whimscreen@localhost"
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: str | None = None
 
     def proxies(self) -> tuple[str, ...]:
         return tuple(p.strip() for p in self.trusted_proxies.split(",") if p.strip())

@@ -57,12 +57,23 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if _is_usage_error(exc):
             exc.show()
             sys.exit(exc.exit_code)
         sys.exit(internal_error(exc))
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """A click usage error, from click itself or from the copy of click that Typer >= 0.16 vendors."""
+    import click
+
+    try:
+        from typer import _click as vendored
+
+        kinds = (click.ClickException, vendored.exceptions.ClickException)
+    except (ImportError, AttributeError):
+        kinds = (click.ClickException,)
+    return isinstance(exc, kinds)
 
 
 def internal_error(exc: BaseException) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +21,15 @@ def accession_number(order: Order, when: datetime) -> str:
 
 
 def receive(
-    db: Session, actor: User, order: Order, specimen_type: str, received_at: datetime | None = None
+    db: Session,
+    actor: User,
+    order: Order,
+    specimen_type: str,
+    received_at: datetime | None = None,
+    collected_on: date | None = None,
 ) -> Sample:
+    """Receive the order's sample; ``collected_on`` is the collection date the requisition gives (it can
+    be added later with ``set_collected_on`` while the sample is not yet reported)."""
     require_role(actor, *LAB)
     if specimen_type not in SPECIMENS:
         raise InvalidInput(f"specimen type must be one of: {', '.join(SPECIMENS)}")
@@ -33,6 +40,7 @@ def receive(
     when = received_at or utcnow()
     if when > utcnow():
         raise InvalidInput("the receipt time is in the future")
+    _check_collected(order, collected_on, when)
     if order.status == "ordered":
         orders.advance(db, actor, order, "kit_sent", "kit sent outside the portal")
     sample = Sample(
@@ -41,11 +49,36 @@ def receive(
         specimen_type=specimen_type,
         received_at=when,
         received_by=actor.id,
+        collected_on=collected_on,
     )
     db.add(sample)
     db.flush()
     orders.advance(db, actor, order, "received", f"accession {sample.accession}")
     audit.record(db, actor, "create", "sample", sample.id, order.patient_id, detail=sample.accession)
+    return sample
+
+
+def _check_collected(order: Order, collected_on: date | None, received_at: datetime) -> None:
+    if collected_on is None:
+        return
+    if collected_on > received_at.date():
+        raise InvalidInput("the collection date is after the sample was received")
+    if collected_on < order.patient.birth_date:
+        raise InvalidInput("the collection date is before the patient's birth")
+
+
+def set_collected_on(db: Session, actor: User, sample: Sample, collected_on: date) -> Sample:
+    """Record or correct the collection date before the report is signed (audited with the old value)."""
+    require_role(actor, *LAB)
+    order = sample.order
+    if order.status in ("reported", "cancelled"):
+        raise InvalidState(f"order {order.id} is {order.status}: amend the report to change its dates")
+    _check_collected(order, collected_on, sample.received_at)
+    before, sample.collected_on = sample.collected_on, collected_on
+    audit.record(
+        db, actor, "update", "sample", sample.id, order.patient_id,
+        detail=f"collected on {before} -> {collected_on}",
+    )  # fmt: skip
     return sample
 
 

@@ -92,8 +92,10 @@ def decide(
     """A director chooses the class of a variant of a finished analysis under review, with a reason."""
     require_role(actor, "director")
     order = job.sample.order
-    if job.status != "done" or order.status != "review":
-        raise InvalidState(f"order {order.id} is {order.status}: decisions are taken during review")
+    if job.status != "done" or order.status not in ("review", "reported"):
+        raise InvalidState(
+            f"order {order.id} is {order.status}: decisions are taken during review or for an amended report"
+        )
     if classification not in CLASSES:
         raise InvalidInput(f"classification must be one of: {', '.join(CLASSES)}")
     reason = (reason or "").strip()

@@ -1,4 +1,6 @@
-"""In-portal notices to one user (an order enrolled from the waitlist, cancelled, a sample rejected)."""
+"""Notices to one user (an order enrolled from the waitlist, cancelled, a sample rejected, a report ready or
+amended): shown in the portal; those marked ``email`` are also sent by e-mail (``mailer.py``) when an SMTP
+sender is configured — the row keeps whether and when it was sent."""
 
 from __future__ import annotations
 
@@ -8,8 +10,15 @@ from sqlalchemy.orm import Session
 from whimscreen.program.storage.models import Notification, Order, User, utcnow
 
 
-def notify(db: Session, user_id: int, message: str, order: Order | None = None) -> Notification:
-    note = Notification(user_id=user_id, order_id=order.id if order else None, message=message)
+def notify(
+    db: Session, user_id: int, message: str, order: Order | None = None, email: bool = False
+) -> Notification:
+    note = Notification(
+        user_id=user_id,
+        order_id=order.id if order else None,
+        message=message,
+        email_status="pending" if email else None,
+    )
     db.add(note)
     return note
 

@@ -1,40 +1,59 @@
-"""Sign-out: a lab director signs the reviewed result; the person who ran the analysis cannot sign it.
+"""Sign-out and the report's versions: a lab director signs the reviewed result; later versions amend or
+correct it.  The person who ran the analysis cannot sign.
 
-Signing renders the PDF report (``whimscreen.reporting.pdf``) and stores it with its SHA-256; the order
-becomes ``reported``.  Only a result of the sample's current files is signed: the latest job must be done
-and must have analysed exactly those files (by SHA-256, ``jobs.covers``).  A director may re-open a review
-(the order goes back to the lab, needing analysis) with a reason.
+Signing builds the report document (``report_context``), renders the PDF and stores both with the PDF's
+SHA-256 as version 1 (FINAL); the order becomes ``reported`` and its physician is notified (portal and
+e-mail).  Only a result of the sample's current files is signed: the latest job must be done and must have
+analysed exactly those files (by SHA-256, ``jobs.covers``).  Outside the demo reference the laboratory's
+identity (name, address, CLIA, CAP, directors with credentials) must be set and the signer must be one of
+its directors.
+
+After sign-out a director issues an AMENDED (new interpretation or information) or CORRECTED (an error)
+version with a mandatory reason: the same analysis is interpreted again with today's knowledge base, case
+evidence and decisions, and the new version says on page 1 which version it replaces and why.  Versions are
+never changed; the database refuses two versions with one number (concurrent amendments).  A director may
+also re-open a review (before sign-out) with a reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import audit, chromatograms, jobs, orders
+from whimscreen.program import audit, chromatograms, jobs, lab_identity, notifications, orders
 from whimscreen.program.classification_review import pending_review, reviewed_analysis
 from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState, NotFound
-from whimscreen.program.report_context import report_context
-from whimscreen.program.storage.models import Order, Sample, SignOut, User, utcnow
+from whimscreen.program.report_context import report_document
+from whimscreen.program.storage.models import Job, Order, OrderEvent, Sample, SignOut, User, utcnow
 from whimscreen.program.users import require_role
 from whimscreen.reporting.pdf import render_pdf
 
+KINDS = {"amended": "AMENDED", "corrected": "CORRECTED"}
+MIN_REASON = 10
 
-def sign(
-    db: Session, actor: User, order: Order, comment: str | None = None, workdir: Path | None = None
-) -> SignOut:
-    """Sign the order's reviewed result; ``workdir`` (the jobs' output folder, ``HOME/analyses``) lets the
-    report carry the chromatogram excerpts of a Sanger analysis, and its parent (the data home) gives the
-    installed reference and population table the review re-interprets with."""
-    require_role(actor, "director")
-    orders.lock(db, order)  # a concurrent file change waits, then finds it reported
-    if order.status != "review":
-        raise InvalidState(f"order {order.id} is {order.status}, not in review")
-    sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
-    job = jobs.latest(db, sample)
+
+def _check_lab(db: Session, actor: User, analysis: dict) -> None:
+    if (analysis.get("reference") or {}).get("demo"):
+        return  # the demo reference's reports carry the demo banner; a lab identity is optional there
+    lab = lab_identity.current(db)
+    gaps = lab_identity.missing(lab)
+    if gaps:
+        raise InvalidState(
+            f"the laboratory identity is incomplete ({', '.join(gaps)} missing): set it with "
+            "'whimscreen lab set' or Admin → Laboratory before signing reports"
+        )
+    if lab_identity.credentials_of(lab, actor.name) is None:
+        raise InvalidState(
+            f"{actor.name} is not listed among the laboratory's directors with credentials "
+            "(Admin → Laboratory): the report must name its director"
+        )
+
+
+def _signable(db: Session, actor: User, order: Order, job: Job | None, workdir: Path | None) -> dict:
     if job is None or job.status != "done":
         raise InvalidState(f"order {order.id} has no finished analysis")
     if not jobs.covers(db, job):
@@ -50,10 +69,44 @@ def sign(
         raise InvalidState(
             "a classification needs the director's decision before sign-out: " + "; ".join(pending)
         )
+    _check_lab(db, actor, analysis)
+    return analysis
+
+
+def _store(
+    db: Session,
+    actor: User,
+    order: Order,
+    sample: Sample,
+    job: Job,
+    analysis: dict,
+    workdir: Path | None,
+    *,
+    version: int,
+    status: str,
+    comment: str | None,
+    replaces: SignOut | None = None,
+    reason: str | None = None,
+    relatives: list[dict] | None = None,
+) -> SignOut:
     signed_at = utcnow()
     images = chromatograms.variant_images(job, workdir) if workdir is not None else {}
-    context = report_context(db, order, sample, analysis, actor, signed_at, comment, images)
-    pdf = render_pdf(context)
+    previous = None
+    if replaces is not None:
+        previous = {
+            "version": replaces.version,
+            "issued": replaces.signed_at.isoformat(),
+            "issued_text": replaces.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "reason": reason,
+        }
+    document = report_document(
+        db, order, sample, job, analysis, actor, signed_at,
+        status=status, version=version, replaces=previous, comment=comment, images=images,
+        relatives=relatives,
+    )  # fmt: skip
+    pdf = render_pdf(document)
+    for v in document["variants"]:  # the embedded images stay in the PDF, not twice in the database
+        v["chromatograms"] = [f"{len(uri)} bytes" for uri in v["chromatograms"]]
     record = SignOut(
         order_id=order.id,
         job_id=job.id,
@@ -63,22 +116,135 @@ def sign(
         comment=comment,
         report_pdf=pdf,
         report_sha256=hashlib.sha256(pdf).hexdigest(),
+        version=version,
+        status=status,
+        reason=reason,
+        replaces_id=replaces.id if replaces is not None else None,
+        document_json=json.dumps(document, sort_keys=True),
     )
     db.add(record)
     order.result_category = record.result_category
+    return record
+
+
+def sign(
+    db: Session, actor: User, order: Order, comment: str | None = None, workdir: Path | None = None
+) -> SignOut:
+    """Sign the order's reviewed result as report version 1 (FINAL); ``workdir`` (the jobs' output folder,
+    ``HOME/analyses``) lets the report carry the chromatogram excerpts of a Sanger analysis, and its parent
+    (the data home) gives the installed reference and population table the review re-interprets with."""
+    require_role(actor, "director")
+    orders.lock(db, order)  # a concurrent file change waits, then finds it reported
+    if order.status != "review":
+        raise InvalidState(f"order {order.id} is {order.status}, not in review")
+    sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
+    job = jobs.latest(db, sample)
+    analysis = _signable(db, actor, order, job, workdir)
+    record = _store(
+        db, actor, order, sample, job, analysis, workdir, version=1, status="FINAL", comment=comment
+    )
     orders.advance(db, actor, order, "reported", f"signed out by {actor.name}")
     db.flush()
     audit.record(db, actor, "sign", "report", record.id, order.patient_id, detail=record.report_sha256)
+    notifications.notify(
+        db,
+        order.physician_id,
+        f"The CXCR4 report of {order.patient.name} (accession {sample.accession}) is ready: "
+        f"{record.result_category}.",
+        order,
+        email=True,
+    )
     return record
 
 
-def report_for(db: Session, actor: User, order: Order) -> SignOut:
-    """The signed report of an order reached through ``access.order_for``; the download is audited."""
-    record = db.scalar(select(SignOut).where(SignOut.order_id == order.id))
+def amend(
+    db: Session,
+    actor: User,
+    order: Order,
+    kind: str,
+    reason: str,
+    comment: str | None = None,
+    workdir: Path | None = None,
+) -> SignOut:
+    """Issue an amended or corrected version of a signed report (``kind``: amended | corrected)."""
+    require_role(actor, "director")
+    if kind not in KINDS:
+        raise InvalidInput("the kind of a new report version is 'amended' or 'corrected'")
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON:
+        raise InvalidInput(f"give the reason for the {kind} report (at least {MIN_REASON} characters)")
+    orders.lock(db, order)
+    if order.status != "reported":
+        raise InvalidState(f"order {order.id} is {order.status}: only a signed report can be {kind}")
+    previous = newest(db, order)
+    if previous is None:
+        raise InvalidState(f"order {order.id} has no signed report to {kind[:-1]}")
+    sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
+    job = db.get(Job, previous.job_id)
+    analysis = _signable(db, actor, order, job, workdir)
+    record = _store(
+        db, actor, order, sample, job, analysis, workdir,
+        version=previous.version + 1, status=KINDS[kind], comment=comment, replaces=previous, reason=reason,
+    )  # fmt: skip
+    db.flush()  # the unique (order, version) refuses a concurrent amendment of the same version here
+    db.add(
+        OrderEvent(
+            order_id=order.id,
+            status="reported",
+            user_id=actor.id,
+            note=f"report version {record.version} ({record.status}) by {actor.name}: {reason}",
+        )
+    )
+    audit.record(
+        db, actor, "amend", "report", record.id, order.patient_id,
+        detail=f"v{record.version} {record.status} replaces v{previous.version}: {reason} "
+        f"[{record.report_sha256}]",
+    )  # fmt: skip
+    notifications.notify(
+        db,
+        order.physician_id,
+        f"The CXCR4 report of {order.patient.name} (accession {sample.accession}) was {kind}: version "
+        f"{record.version} replaces version {previous.version} ({record.result_category}). Reason: {reason}",
+        order,
+        email=True,
+    )
+    return record
+
+
+def newest(db: Session, order: Order) -> SignOut | None:
+    q = select(SignOut).where(SignOut.order_id == order.id).order_by(SignOut.version.desc()).limit(1)
+    return db.scalar(q)
+
+
+def versions(db: Session, order: Order) -> list[SignOut]:
+    """Every signed version of the order's report, oldest first."""
+    return list(db.scalars(select(SignOut).where(SignOut.order_id == order.id).order_by(SignOut.version)))
+
+
+def report_for(db: Session, actor: User, order: Order, version: int | None = None) -> SignOut:
+    """A signed version (the newest when ``version`` is None) of an order reached through
+    ``access.order_for``; the download is audited with its version."""
+    if version is None:
+        record = newest(db, order)
+    else:
+        q = select(SignOut).where(SignOut.order_id == order.id, SignOut.version == version)
+        record = db.scalar(q)
     if record is None:
-        raise NotFound(f"order {order.id} has no signed report yet")
-    audit.record(db, actor, "download", "report", record.id, order.patient_id)
+        raise NotFound(
+            f"order {order.id} has no signed report"
+            + (f" version {version}" if version is not None else " yet")
+        )
+    audit.record(
+        db, actor, "download", "report", record.id, order.patient_id, detail=f"version {record.version}"
+    )
     return record
+
+
+def document_of(record: SignOut) -> dict:
+    """The report document a signed version was rendered from."""
+    if not record.document_json:
+        raise NotFound(f"report version {record.version} was signed before report documents were stored")
+    return json.loads(record.document_json)
 
 
 def reopen(db: Session, actor: User, order: Order, reason: str) -> Order:

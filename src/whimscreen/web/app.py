@@ -15,6 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from whimscreen.errors import ConfigError
 from whimscreen.program import jobs
+from whimscreen.program.mailer import MailSender, SmtpConfig
 from whimscreen.program.storage.db import make_engine, session_factory
 from whimscreen.program.storage.migrate import upgrade
 from whimscreen.program.upload_check import Limits
@@ -46,6 +47,7 @@ class AppConfig:
     workers: int = 2  # analysis jobs run in parallel
     job_timeout: float = 3600.0  # wall-time limit of one analysis, seconds
     upload_limits: Limits = field(default_factory=Limits)  # decompressed-size limits of uploads
+    smtp: SmtpConfig = field(default_factory=lambda: SmtpConfig(None))  # e-mail copies; host None = off
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -77,6 +79,7 @@ def config_from_settings() -> AppConfig:
         trusted_proxies=s.proxies(),
         workers=s.job_workers,
         job_timeout=s.job_timeout_seconds,
+        smtp=SmtpConfig.from_settings(s),
     )
 
 
@@ -101,7 +104,12 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             )
             worker.start()
         app.state.worker = worker
+        mail = MailSender(app.state.sessions, cfg.smtp) if cfg.start_worker else None
+        if mail is not None:
+            mail.start()
         yield
+        if mail is not None:
+            mail.stop()
         if worker is not None:
             worker.stop()
         app.state.engine.dispose()

@@ -189,6 +189,7 @@ class Sample(Base):
     accession: Mapped[str] = mapped_column(String(30), unique=True)
     specimen_type: Mapped[str] = mapped_column(String(30))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    collected_on: Mapped[date | None] = mapped_column(Date)  # from the requisition; None = not recorded
     received_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     rejected_reason: Mapped[str | None] = mapped_column(Text)
     order: Mapped[Order] = relationship()
@@ -229,10 +230,15 @@ class Job(Base):
 
 
 class SignOut(Base):
+    """One signed version of an order's report.  Version 1 is the FINAL report; each later version is an
+    AMENDED (new interpretation or information) or CORRECTED (an error) report replacing the one before,
+    with its reason.  Rows are never changed: a version is immutable, stored with its PDF, its report
+    document and the PDF's SHA-256; the newest version is the order's report."""
+
     __tablename__ = "signouts"
-    __table_args__ = (UniqueConstraint("order_id"),)
+    __table_args__ = (UniqueConstraint("order_id", "version", name="uq_signouts_order_version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
     signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     signed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -240,6 +246,11 @@ class SignOut(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     report_pdf: Mapped[bytes] = mapped_column()
     report_sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    status: Mapped[str] = mapped_column(String(10), default="FINAL", server_default="FINAL")
+    reason: Mapped[str | None] = mapped_column(Text)  # why an amended/corrected version was issued
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("signouts.id"))
+    document_json: Mapped[str | None] = mapped_column(Text)  # the report document (reporting/document.py)
 
 
 class ClassificationDecision(Base):
@@ -266,6 +277,10 @@ class Notification(Base):
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # e-mail copy: None (portal only) | pending | sent | failed | off (no SMTP sender configured)
+    email_status: Mapped[str | None] = mapped_column(String(10), index=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_error: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntry(Base):
