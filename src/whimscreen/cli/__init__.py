@@ -23,7 +23,9 @@ def _register() -> None:
         classify,
         examples,
         kb,
+        lab,
         reference,
+        report,
         screen,
         serve,
         variant,
@@ -36,6 +38,8 @@ def _register() -> None:
     app.command("analyze-run")(analyze_run.analyze_run)
     app.command("classify")(classify.classify)
     app.add_typer(kb.app, name="kb")
+    app.command("report")(report.report)
+    app.add_typer(lab.app, name="lab")
     app.command("screen")(screen.screen)
     app.command("case-find")(case_find.case_find)
     app.command("serve")(serve.serve)

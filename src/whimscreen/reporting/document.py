@@ -22,6 +22,7 @@ TRANSCRIPT = "NM_003467.3"
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous", "1": "hemizygous"}
 TEST_NAME = "CXCR4 single-gene test (WHIM syndrome)"
 DEFAULT_INDICATION = "Suspected WHIM syndrome"
+LAB_FIELDS = ("name", "address", "clia", "cap", "directors", "sponsor_disclosure", "footer")
 
 
 def _zygosity(v: dict) -> str | None:
@@ -136,7 +137,7 @@ def build_document(
         "replaces": replaces,
         "report_id": report_id
         or f"{subj.get('accession') or subj['sample_id']}-{'draft' if status == 'DRAFT' else f'v{version}'}",
-        "lab": lab,
+        "lab": {k: lab.get(k) for k in LAB_FIELDS} if lab else None,
         "subject": subj,
         "physician": physician,
         "specimen": {"type": None, "collected": None, "received": None} | (specimen or {}),
