@@ -150,6 +150,7 @@ def _include_routes(app: FastAPI) -> None:
         coordinator,
         health,
         lab,
+        laboratory,
         notifications,
         orders,
         patients,
@@ -157,7 +158,20 @@ def _include_routes(app: FastAPI) -> None:
         sponsor,
     )
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator, sponsor, notifications):
+    modules = (
+        health,
+        auth,
+        admin,
+        laboratory,
+        patients,
+        orders,
+        lab,
+        review,
+        coordinator,
+        sponsor,
+        notifications,
+    )
+    for module in modules:
         app.include_router(module.api)
         app.include_router(module.pages)
 

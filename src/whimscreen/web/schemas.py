@@ -78,6 +78,26 @@ class OrderCreate(BaseModel):
 
 class AccessionCreate(BaseModel):
     specimen_type: str
+    collected_on: date | None = None  # from the requisition
+
+
+class AmendCreate(BaseModel):
+    kind: str  # amended | corrected
+    reason: str
+    comment: str | None = None
+
+
+class LabIdentityUpdate(BaseModel):
+    name: str | None = None
+    address: str | None = None
+    clia: str | None = None
+    cap: str | None = None
+    directors: list[str] | None = None
+    sponsor_disclosure: str | None = None
+    footer: str | None = None
+    confirmation_policy: str | None = None
+    method_ngs: str | None = None
+    method_sanger: str | None = None
 
 
 class Rejection(BaseModel):
@@ -203,7 +223,20 @@ def sample_public(s: Sample) -> dict:
         "accession": s.accession,
         "specimen_type": s.specimen_type,
         "received_at": s.received_at.isoformat(),
+        "collected_on": s.collected_on.isoformat() if s.collected_on else None,
         "rejected_reason": s.rejected_reason,
+    }
+
+
+def report_version_public(r) -> dict:
+    return {
+        "version": r.version,
+        "status": r.status,
+        "result": r.result_category,
+        "signed_at": r.signed_at.isoformat(),
+        "signed_at_text": r.signed_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "reason": r.reason,
+        "report_sha256": r.report_sha256,
     }
 
 

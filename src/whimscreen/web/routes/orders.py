@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+import json
+from datetime import date
+
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from whimscreen.program import accession, jobs, orders, signout
+from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Order, Sample, User
 from whimscreen.web.deps import (
     DB,
@@ -21,9 +25,11 @@ from whimscreen.web.deps import (
 from whimscreen.web.schemas import (
     ERRORS,
     AccessionCreate,
+    AmendCreate,
     Rejection,
     SignOutCreate,
     order_public,
+    report_version_public,
     sample_public,
 )
 from whimscreen.web.templating import render
@@ -41,11 +47,12 @@ def _detail(db: Session, o: Order, user: User) -> dict:
     out = order_public(o, orders.waitlist_position(db, o)) | {"sample": sample_public(s) if s else None}
     if user.role != "physician" or o.physician_id == user.id:
         out["patient"] = {"name": o.patient.name, "birth_date": o.patient.birth_date.isoformat()}
+    out["reports"] = [report_version_public(r) for r in signout.versions(db, o)]
     return out
 
 
 def _pdf(record) -> Response:
-    name = f"whimscreen-report-order-{record.order_id}.pdf"
+    name = f"whimscreen-report-order-{record.order_id}-v{record.version}.pdf"
     return Response(
         record.report_pdf,
         media_type="application/pdf",
@@ -96,7 +103,7 @@ def kit_sent(db: Session = DB, user: User = Depends(lab), o: Order = Depends(lab
 def receive(
     body: AccessionCreate, db: Session = DB, user: User = Depends(lab), o: Order = Depends(lab_order_scope)
 ):
-    return sample_public(accession.receive(db, user, o, body.specimen_type))
+    return sample_public(accession.receive(db, user, o, body.specimen_type, collected_on=body.collected_on))
 
 
 @api.post("/{order_id}/signout", status_code=201)
@@ -118,8 +125,76 @@ def sign(
 
 
 @api.get("/{order_id}/report")
-def report(request: Request, db: Session = DB, o: Order = Depends(order_scope)):
-    return _pdf(signout.report_for(db, request.state.user, o))
+def report(
+    request: Request,
+    version: int | None = Query(None, ge=1, le=10_000),
+    db: Session = DB,
+    o: Order = Depends(order_scope),
+):
+    """The signed report (PDF): the newest version, or ``version``."""
+    return _pdf(signout.report_for(db, request.state.user, o, version))
+
+
+@api.get("/{order_id}/reports")
+def report_versions(db: Session = DB, o: Order = Depends(order_scope)):
+    """Every signed version of the order's report, oldest first."""
+    return [report_version_public(r) for r in signout.versions(db, o)]
+
+
+@api.post("/{order_id}/amend", status_code=201)
+def amend(
+    body: AmendCreate,
+    request: Request,
+    db: Session = DB,
+    user: User = Depends(director),
+    o: Order = Depends(lab_order_scope),
+):
+    """Issue an amended or corrected version of the signed report, with its reason."""
+    record = signout.amend(
+        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses"
+    )
+    return report_version_public(record)
+
+
+@api.get("/{order_id}/report.fhir.json")
+def report_fhir(
+    request: Request,
+    version: int | None = Query(None, ge=1, le=10_000),
+    db: Session = DB,
+    o: Order = Depends(order_scope),
+):
+    """The signed report as an HL7 FHIR R4 bundle (Genomics Reporting)."""
+    return _export(db, request.state.user, o, version, "fhir")
+
+
+@api.get("/{order_id}/report.phenopacket.json")
+def report_phenopacket(
+    request: Request,
+    version: int | None = Query(None, ge=1, le=10_000),
+    db: Session = DB,
+    o: Order = Depends(order_scope),
+):
+    """The signed report as a GA4GH Phenopacket v2 (no direct identifiers)."""
+    return _export(db, request.state.user, o, version, "phenopacket")
+
+
+def _export(db: Session, user: User, o: Order, version: int | None, kind: str) -> Response:
+    record = signout.report_for(db, user, o, version)
+    document = signout.document_of(record)
+    if kind == "fhir":
+        from whimscreen.reporting.fhir import fhir_bundle
+
+        body, suffix = fhir_bundle(document), "fhir.json"
+    else:
+        from whimscreen.reporting.phenopacket import phenopacket
+
+        body, suffix = phenopacket(document), "phenopacket.json"
+    name = f"whimscreen-report-order-{o.id}-v{record.version}.{suffix}"
+    return Response(
+        json.dumps(body, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 # -- pages ------------------------------------------------------------------------------------------------
@@ -140,8 +215,38 @@ def order_page(request: Request, db: Session = DB, o: Order = Depends(order_scop
 
 
 @pages.get("/{order_id}/report.pdf")
-def report_download(request: Request, db: Session = DB, o: Order = Depends(order_scope)):
-    return _pdf(signout.report_for(db, request.state.user, o))
+def report_download(
+    request: Request,
+    version: int | None = Query(None, ge=1, le=10_000),
+    db: Session = DB,
+    o: Order = Depends(order_scope),
+):
+    return _pdf(signout.report_for(db, request.state.user, o, version))
+
+
+@pages.get("/{order_id}/amend")
+def amend_page(
+    request: Request, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
+):
+    return render(
+        request,
+        "orders/amend.html",
+        {"o": _detail(db, o, user), "kinds": signout.KINDS, "reason": "", "min_reason": signout.MIN_REASON},
+    )
+
+
+@pages.post("/{order_id}/amend")
+def amend_form(
+    request: Request,
+    kind: str = Form(),
+    reason: str = Form(),
+    comment: str = Form(""),
+    db: Session = DB,
+    user: User = Depends(director),
+    o: Order = Depends(lab_order_scope),
+):
+    signout.amend(db, user, o, kind, reason, comment or None, request.app.state.home / "analyses")
+    return RedirectResponse(f"/orders/{o.id}", status_code=303)
 
 
 @pages.post("/{order_id}/cancel")
@@ -177,11 +282,16 @@ def kit_form(db: Session = DB, user: User = Depends(lab), o: Order = Depends(lab
 @pages.post("/{order_id}/accession")
 def accession_form(
     specimen_type: str = Form(),
+    collected_on: str = Form(""),
     db: Session = DB,
     user: User = Depends(lab),
     o: Order = Depends(lab_order_scope),
 ):
-    s = accession.receive(db, user, o, specimen_type)
+    try:
+        when = date.fromisoformat(collected_on) if collected_on.strip() else None
+    except ValueError as exc:
+        raise InvalidInput(f"collection date {collected_on!r}: use YYYY-MM-DD") from exc
+    s = accession.receive(db, user, o, specimen_type, collected_on=when)
     return RedirectResponse(f"/lab/samples/{s.id}", status_code=303)
 
 
