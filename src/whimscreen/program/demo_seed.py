@@ -13,7 +13,17 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from whimscreen.program import accession, consent, jobs, orders, patients, signout, uploads, users
+from whimscreen.program import (
+    accession,
+    consent,
+    jobs,
+    lab_identity,
+    orders,
+    patients,
+    signout,
+    uploads,
+    users,
+)
 from whimscreen.program.demo_data import write_gvcf, write_traces
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Order, User
@@ -65,6 +75,17 @@ def _patient(db: Session, doc: User, name: str, born: date, sex: str):
     return p
 
 
+#: a fictitious laboratory: the demo's reports say so (the numbers are placeholders, not certificates)
+DEMO_LAB = {
+    "name": "WHIMscreen Demo Laboratory (fictitious)",
+    "address": "Demo address — not a real laboratory",
+    "clia": "00D0000000",
+    "cap": "00000",
+    "footer": "Demo report — not for clinical use",
+    "confirmation_policy": "Demo: variants found by NGS are confirmed by Sanger sequencing before sign-out.",
+}
+
+
 def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> list[tuple[str, str, str]]:
     """Create the demo study once; returns (role, email, password) for printing."""
     with unit_of_work(factory) as db:
@@ -79,6 +100,7 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
             )
             made.setdefault(role, users.create_user(db, None, email, name, password, role, **extra))
         doc, tech, director = made["physician"], made["technologist"], made["director"]
+        lab_identity.set_identity(db, None, **DEMO_LAB, directors=[f"{director.name}, MD, PhD (demo)"])
         data = home / "demo-data"
         data.mkdir(parents=True, exist_ok=True)
         staged = []
@@ -90,7 +112,8 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
             else:
                 files = [write_gvcf(_locus(home), data / f"{p.local_id}.vcf", p.local_id, variant)]
             if stage != "ordered":
-                sample = accession.receive(db, tech, order, "peripheral blood (EDTA)")
+                collected = date.today() - timedelta(days=3)
+                sample = accession.receive(db, tech, order, "peripheral blood (EDTA)", collected_on=collected)
                 for path in files:
                     with open(path, "rb") as fh:
                         uploads.store(db, tech, sample, path.name, fh, home / "uploads")
