@@ -62,7 +62,5 @@ def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
         (pytest.fail if IN_CI else pytest.skip)("pdftotext (poppler-utils) not installed")
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    )
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
     return [" ".join(p.split()) for p in text.stdout.split("\f") if p.strip()]
