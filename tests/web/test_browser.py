@@ -201,3 +201,61 @@ def test_recovery_delete_a_wrong_upload_rerun_and_sign(server, tmp_path):
         browser.close()
     audit = ok(login(base, "admin").get(f"/api/admin/audit?patient_id={order['patient_id']}"))
     assert any(e["action"] == "delete" and e["entity"] == "upload" for e in audit)
+
+
+def test_director_amends_a_signed_report_and_the_physician_sees_both_versions(server, tmp_path):
+    """In the browser: a director issues an amended version with its reason; the order shows v2 as current
+    and v1 as replaced, both downloadable; the physician is told in the portal."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.reporting.conftest import pdf_pages
+    from tests.web.flow import accession_and_upload, consent_and_order, eligible_patient, ok
+    from tests.web.live import login
+
+    base = server
+    doc, tech = login(base, "physician"), login(base, "technologist")
+    order = consent_and_order(doc, eligible_patient(doc))
+    sample = accession_and_upload(tech, order["id"], tmp_path)
+    ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    director = login(base, "director")
+    deadline = time.time() + 90
+    while director.post(f"/api/orders/{order['id']}/signout", json={}).status_code != 201:
+        assert time.time() < deadline, "the analysis did not finish"
+        time.sleep(1)
+    shots = Path(os.environ.get("WHIMSCREEN_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    reason = "Bone marrow review shows myelokathexis; phenotype added"
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
+        _login(page, base, STAFF["director"])
+        page.goto(f"{base}/orders/{order['id']}")
+        page.click("#amend-report")
+        page.fill("#reason", "short")  # the browser refuses it (minlength) and stays on the form
+        page.click("#issue-version")
+        assert page.url.endswith("/amend")
+        page.fill("#reason", reason)
+        page.screenshot(path=str(shots / "amend-form.png"), full_page=True)
+        page.click("#issue-version")
+        versions = page.inner_text("#report-versions")
+        assert "AMENDED (current)" in versions and "FINAL (replaced)" in versions and reason in versions
+        page.screenshot(path=str(shots / "amended-order.png"), full_page=True)
+        _logout(page)
+
+        _login(page, base, STAFF["physician"])
+        page.goto(f"{base}/notifications")
+        assert "was amended" in page.content() and reason in page.content()
+        page.goto(f"{base}/orders/{order['id']}")
+        with page.expect_download() as info:
+            page.click("#report-versions a:has-text('v1')")
+        old = tmp_path / "v1.pdf"
+        info.value.save_as(old)
+        with page.expect_download() as info:
+            page.click("#download-report")
+        new = tmp_path / "v2.pdf"
+        info.value.save_as(new)
+        browser.close()
+    assert "AMENDED" not in pdf_pages(old.read_bytes(), tmp_path)[0]
+    first = pdf_pages(new.read_bytes(), tmp_path)[0]
+    assert "AMENDED — replaces version 1 of" in first and reason in first
