@@ -288,3 +288,25 @@ def test_one_address_trying_many_accounts_is_slowed(sqlite_portal):
     assert spray == [401] * throttle.ADDRESS.free  # each account only once: the per-address counter decides
     assert _attempt(app, "wrong password!", "10.5.5.5", "another@example.org") == 429
     assert _attempt(app, PASSWORD, "10.5.5.6") == 200  # other addresses are unaffected
+
+
+def test_expired_throttle_counters_are_purged_live_ones_kept(sqlite_portal):
+    from datetime import timedelta
+
+    from whimscreen.program import throttle
+    from whimscreen.program.storage.db import unit_of_work
+    from whimscreen.program.storage.models import LoginThrottle, utcnow
+
+    now = utcnow()
+    old = now - throttle.ADDRESS.window - timedelta(minutes=1)
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        db.add(LoginThrottle(key="acct:old|1.1.1.1", failures=3, window_start=old, next_allowed_at=old))
+        db.add(LoginThrottle(key="acct:waiting|1.1.1.1", failures=9, window_start=old,
+                             next_allowed_at=now + timedelta(minutes=5)))  # fmt: skip
+        db.add(LoginThrottle(key="acct:recent|1.1.1.1", failures=2, window_start=now, next_allowed_at=now))
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        assert throttle.purge_expired(db) == 1
+        assert sorted(r.key for r in db.query(LoginThrottle)) == [
+            "acct:recent|1.1.1.1",
+            "acct:waiting|1.1.1.1",
+        ]

@@ -10,9 +10,7 @@ result details beyond what the notice says; the physician reads the report in th
 
 from __future__ import annotations
 
-import contextlib
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -87,26 +85,3 @@ def send_pending(factory: sessionmaker[Session], config: SmtpConfig, limit: int 
             note.emailed_at = utcnow() if outcome == "sent" else None
         counts[outcome] += 1
     return counts
-
-
-class MailSender:
-    """A daemon thread calling ``send_pending`` every ``interval`` seconds until ``stop``."""
-
-    def __init__(self, factory: sessionmaker[Session], config: SmtpConfig, interval: float = 10):
-        self.factory, self.config, self.interval = factory, config, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="whimscreen-mail", daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            # a database hiccup must not end the sender: the rows stay pending and are retried next round
-            with contextlib.suppress(Exception):
-                send_pending(self.factory, self.config)
-            self._stop.wait(self.interval)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)

@@ -119,3 +119,16 @@ def succeeded(db: Session, email: str, address: str) -> None:
 def pending_wait(db: Session, email: str, address: str) -> datetime | None:
     row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == pair_key(email, address)))
     return row.next_allowed_at if row else None
+
+
+def purge_expired(db: Session, now: datetime | None = None) -> int:
+    """Delete counters that can no longer slow anyone: their window is over and no wait is pending (the
+    next attempt would start afresh anyway).  Keeps the table as small as the recent attackers."""
+    now = now or utcnow()
+    window = max(PAIR.window, ADDRESS.window)
+    done = db.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.window_start <= now - window, LoginThrottle.next_allowed_at <= now)
+        .execution_options(synchronize_session=False)
+    )
+    return done.rowcount

@@ -15,7 +15,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from whimscreen.errors import ConfigError
 from whimscreen.program import jobs
-from whimscreen.program.mailer import MailSender, SmtpConfig
+from whimscreen.program.housekeeping import Housekeeper
+from whimscreen.program.mailer import SmtpConfig
 from whimscreen.program.storage.db import make_engine, session_factory
 from whimscreen.program.storage.migrate import upgrade
 from whimscreen.program.upload_check import Limits
@@ -104,7 +105,7 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             )
             worker.start()
         app.state.worker = worker
-        mail = MailSender(app.state.sessions, cfg.smtp) if cfg.start_worker else None
+        mail = Housekeeper(app.state.sessions, cfg.smtp) if cfg.start_worker else None
         if mail is not None:
             mail.start()
         yield
