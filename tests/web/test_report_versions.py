@@ -209,3 +209,28 @@ def test_without_a_sender_notices_stay_in_the_portal(signed):
         "failed": 0,
         "off": 1,
     }
+
+
+def test_an_amendment_can_change_a_class_with_the_director_s_reason(signed, tmp_path):
+    portal, doc, tech, director, order = signed
+    oid = order["id"]
+    page = director.get(f"/orders/{oid}/amend")
+    assert page.status_code == 200 and "Record class" in page.text
+    job_id = int(page.text.split('action="/lab/jobs/')[1].split("/")[0])
+    key = page.text.split('name="variant_key" value="')[1].split('"')[0]
+    form = {"variant_key": key, "classification": "Pathogenic", "for_amendment": "true",
+            "reason": "Segregates in three affected relatives (family study)",
+            "csrf_token": director.headers["X-CSRF-Token"]}  # fmt: skip
+    moved = director.post(f"/lab/jobs/{job_id}/decisions", data=form, follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"] == f"/orders/{oid}/amend"
+    ok(
+        director.post(
+            f"/api/orders/{oid}/amend", json={"kind": "amended", "reason": "Class revised on family data"}
+        ),
+        201,
+    )
+    text = " ".join(pdf_pages(doc.get(f"/api/orders/{oid}/report").content, tmp_path))
+    assert "Laboratory director's decision" in text and "Segregates in three affected relatives" in text
+    assert "Pathogenic (computed: Likely pathogenic)" in text
+    v1 = " ".join(pdf_pages(doc.get(f"/api/orders/{oid}/report", params={"version": 1}).content, tmp_path))
+    assert "Segregates in three affected relatives" not in v1  # the signed version did not change

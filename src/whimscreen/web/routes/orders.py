@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from whimscreen.interpretation.knowledge_base import CLASSES
 from whimscreen.program import accession, jobs, orders, signout
 from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Order, Sample, User
@@ -228,10 +229,25 @@ def report_download(
 def amend_page(
     request: Request, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
 ):
+    current = signout.newest(db, o)
+    variants = []
+    if current is not None and current.document_json:
+        for v in signout.document_of(current)["variants"]:
+            g = v.get("grch38") or {}
+            key = f"{g.get('chrom')}:{g.get('pos')}:{g.get('ref')}:{g.get('alt')}"
+            variants.append(v | {"key": key})
     return render(
         request,
         "orders/amend.html",
-        {"o": _detail(db, o, user), "kinds": signout.KINDS, "reason": "", "min_reason": signout.MIN_REASON},
+        {
+            "o": _detail(db, o, user),
+            "kinds": signout.KINDS,
+            "reason": "",
+            "min_reason": signout.MIN_REASON,
+            "job_id": current.job_id if current else None,
+            "variants": variants,
+            "classes": CLASSES,
+        },
     )
 
 

@@ -87,11 +87,14 @@ def decide_form(
     variant_key: str = Form(),
     classification: str = Form(),
     reason: str = Form(""),
+    for_amendment: bool = Form(False),
     db: Session = DB,
     user: User = Depends(director),
 ):
     job = access.job_for(db, user, job_id)
     review.decide(db, user, job, variant_key, classification, reason, request.app.state.home)
+    if for_amendment:  # a class chosen for the next version of a signed report: back to its form
+        return RedirectResponse(f"/orders/{job.sample.order_id}/amend", status_code=303)
     return RedirectResponse(f"/lab/samples/{job.sample_id}#review", status_code=303)
 
 
