@@ -28,8 +28,13 @@ VARIANT = {
     "hgvs_c": "NM_003467.3:c.1000C>T",
     "hgvs_p": "p.(Arg334*)",
     "hgvs_g": "NC_000002.12:g.136114928G>A",
-    "grch38": {"chrom": "chr2", "pos": 136114928, "ref": "G", "alt": "A",
-               "hgvs_g": "NC_000002.12:g.136114928G>A"},
+    "grch38": {
+        "chrom": "chr2",
+        "pos": 136114928,
+        "ref": "G",
+        "alt": "A",
+        "hgvs_g": "NC_000002.12:g.136114928G>A",
+    },
     "grch37": None,
     "zygosity": "heterozygous",
     "af": 0.47,
@@ -40,10 +45,20 @@ VARIANT = {
     "computed_classification": "Likely pathogenic",
     "inheritance": "de_novo",
     "criteria": [
-        {"code": "PM4", "strength": "moderate", "points": 2, "sentence": "Truncates the C-terminal tail.",
-         "refs": [1]},
-        {"code": "PS2", "strength": "strong", "points": 4, "sentence": "De novo, parentage confirmed.",
-         "refs": [2]},
+        {
+            "code": "PM4",
+            "strength": "moderate",
+            "points": 2,
+            "sentence": "Truncates the C-terminal tail.",
+            "refs": [1],
+        },
+        {
+            "code": "PS2",
+            "strength": "strong",
+            "points": 4,
+            "sentence": "De novo, parentage confirmed.",
+            "refs": [2],
+        },
     ],
     "vrs": VRS_DEMO,
 }
@@ -63,12 +78,24 @@ BASE = {
         {"id": "HP:0001875", "label": "Neutropenia", "observed": True},
         {"id": "HP:0200043", "label": "Verrucae", "observed": False},
     ],
-    "result": {"category": "Positive", "summary": "A likely pathogenic CXCR4 variant was found.",
-               "interpretation": "Consistent with WHIM syndrome.", "recommendations": [], "notes": [],
-               "reasons": []},
-    "test": {"name": "CXCR4 single-gene test", "input_kind": "fastq", "method": "NGS", "build": "GRCh38",
-             "transcript": "NM_003467.3", "reference": {"kind": "demo", "demo": True, "sha256": "ab"},
-             "software": {"name": "whimscreen", "version": "0.1.0"}, "knowledge_base": "2026.12.2"},
+    "result": {
+        "category": "Positive",
+        "summary": "A likely pathogenic CXCR4 variant was found.",
+        "interpretation": "Consistent with WHIM syndrome.",
+        "recommendations": [],
+        "notes": [],
+        "reasons": [],
+    },
+    "test": {
+        "name": "CXCR4 single-gene test",
+        "input_kind": "fastq",
+        "method": "NGS",
+        "build": "GRCh38",
+        "transcript": "NM_003467.3",
+        "reference": {"kind": "demo", "demo": True, "sha256": "ab"},
+        "software": {"name": "whimscreen", "version": "0.1.0"},
+        "knowledge_base": "2026.12.2",
+    },
     "variants": [VARIANT],
     "references": [{"n": 1, "citation": "Richards et al. 2015 (PMID 25741868)", "pmid": "25741868"}],
 }
@@ -89,10 +116,24 @@ def uncertain() -> dict:
     doc = deepcopy(BASE)
     doc["result"].update(category="Uncertain", summary="A CXCR4 variant of uncertain significance.")
     v = doc["variants"][0]
-    v.update(hgvs_c="NM_003467.3:c.100G>A", hgvs_p="p.(Val34Ile)", classification="Uncertain significance",
-             computed_classification="Uncertain significance", inheritance="maternal", zygosity="mosaic",
-             af=0.12, criteria=[{"code": "PM2", "strength": "supporting", "points": 1,
-                                 "sentence": "Absent from gnomAD.", "refs": []}])
+    v.update(
+        hgvs_c="NM_003467.3:c.100G>A",
+        hgvs_p="p.(Val34Ile)",
+        classification="Uncertain significance",
+        computed_classification="Uncertain significance",
+        inheritance="maternal",
+        zygosity="mosaic",
+        af=0.12,
+        criteria=[
+            {
+                "code": "PM2",
+                "strength": "supporting",
+                "points": 1,
+                "sentence": "Absent from gnomAD.",
+                "refs": [],
+            }
+        ],
+    )
     return doc
 
 
@@ -106,6 +147,12 @@ def inconclusive() -> dict:
 def draft_without_patient() -> dict:
     doc = deepcopy(BASE)
     doc.update(status="DRAFT", issued=None, report_id="EX1-draft", lab=None)
-    doc["subject"] = {"sample_id": "EX1", "accession": None, "name": None, "birth_date": None, "sex": None,
-                      "record_number": None}
+    doc["subject"] = {
+        "sample_id": "EX1",
+        "accession": None,
+        "name": None,
+        "birth_date": None,
+        "sex": None,
+        "record_number": None,
+    }
     return doc
