@@ -47,9 +47,10 @@ def test_duplication_written_two_ways_and_shared_flank_trimmed(locus):
     assert ins_left["id"] == ins_right["id"]
     # a substitution written with an extra shared base is the same allele
     ref2 = locus.fetch(136114928, 136114929)
-    assert vrs_identifier(locus, 136114928, ref2, "A" + ref2[1])["id"] == vrs_identifier(
-        locus, 136114928, "G", "A"
-    )["id"]
+    assert (
+        vrs_identifier(locus, 136114928, ref2, "A" + ref2[1])["id"]
+        == vrs_identifier(locus, 136114928, "G", "A")["id"]
+    )
 
 
 def test_different_variants_have_different_ids(locus):
@@ -79,8 +80,12 @@ def test_reference_mismatch_and_locus_edge_are_refused(locus):
     with pytest.raises(ReferenceMismatchError, match="136114928"):
         vrs_identifier(locus, 136114928, "C", "A")
     info = ReferenceInfo(
-        kind="installed", description="lab genome", sha256="x",
-        chrom_refget="SQ." + sha512t24u(b"a chromosome"), chrom_build="GRCh38", chrom_length=10_000,
+        kind="installed",
+        description="lab genome",
+        sha256="x",
+        chrom_refget="SQ." + sha512t24u(b"a chromosome"),
+        chrom_build="GRCh38",
+        chrom_length=10_000,
     )
     tiny = Locus("chr2", 1000, "AAAAACGT", info)
     with pytest.raises(OutOfLocusError, match="outside the CXCR4 locus"):
@@ -96,8 +101,12 @@ def test_installed_reference_without_chromosome_digest_gives_no_id(locus):
 
 def test_installed_reference_places_alleles_on_the_chromosome(locus):
     info = ReferenceInfo(
-        kind="installed", description="lab genome", sha256="x",
-        chrom_refget="SQ." + sha512t24u(b"a chromosome"), chrom_build="GRCh37", chrom_length=243_199_373,
+        kind="installed",
+        description="lab genome",
+        sha256="x",
+        chrom_refget="SQ." + sha512t24u(b"a chromosome"),
+        chrom_build="GRCh37",
+        chrom_length=243_199_373,
     )
     v = vrs_identifier(Locus("chr2", locus.start, locus.sequence, info), 136114928, "G", "A")
     assert v["demo"] is False and "GRCh37" in v["note"]
