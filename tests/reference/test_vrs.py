@@ -7,7 +7,7 @@ import pysam
 import pytest
 from ga4gh.core import sha512t24u
 
-from whimscreen.errors import OutOfLocusError, ReferenceMismatchError
+from whimscreen.errors import OutOfLocusError, ReferenceMismatchError, VariantError
 from whimscreen.reference import install as install_mod
 from whimscreen.reference.demo import demo_locus
 from whimscreen.reference.locus import Locus, ReferenceInfo
@@ -79,6 +79,8 @@ def test_demo_ids_say_they_are_demo(locus):
 def test_reference_mismatch_and_locus_edge_are_refused(locus):
     with pytest.raises(ReferenceMismatchError, match="136114928"):
         vrs_identifier(locus, 136114928, "C", "A")
+    with pytest.raises(VariantError, match="is not a variant"):
+        vrs_identifier(locus, 136114928, "G", "g")
     info = ReferenceInfo(
         kind="installed",
         description="lab genome",

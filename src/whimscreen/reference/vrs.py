@@ -102,7 +102,7 @@ def allele(locus: Locus, pos38: int, ref: str, alt: str) -> models.Allele | None
     if where is None:
         return None
     ref, alt = ref.upper(), alt.upper()
-    if not ref and not alt or ref == alt:
+    if ref == alt:
         raise VariantError(f"chr2:{pos38} {ref or '-'}>{alt or '-'} is not a variant")
     end38 = pos38 + len(ref) - 1
     if ref and locus.fetch(pos38, end38) != ref:
