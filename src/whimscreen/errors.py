@@ -63,3 +63,7 @@ class WhimscreenWarning(UserWarning):
 
 class LabDataError(WhimscreenError):
     """A laboratory-results or diagnoses file cannot be read (the message names the file and line)."""
+
+
+class ExportError(WhimscreenError):
+    """A report document cannot be exported (FHIR, Phenopacket): a required key is missing or malformed."""

@@ -5,6 +5,7 @@ import json
 
 import pysam
 import pytest
+from ga4gh.core import sha512t24u
 
 from tests.conftest import run_cli
 from whimscreen.errors import ReferenceDataError
@@ -12,6 +13,7 @@ from whimscreen.reference import get_locus
 from whimscreen.reference.coords import to_build
 from whimscreen.reference.install import install
 from whimscreen.reference.sequence import revcomp
+from whimscreen.reference.vrs import vrs_identifier
 
 
 def _genome(path, locus, build, contig="chr2", mutate=None, bgzip=False):
@@ -55,12 +57,23 @@ def test_install_grch38_becomes_active(genomes, tmp_path):
     active = get_locus(tmp_path)
     assert active.info.kind == "installed" and "warning" not in active.info.stamp()
     assert len(active.info.checks) == 4
+    # the whole chr2 went through the refget digest (streamed) and VRS ids are placed on it
+    start = to_build(active.start, "GRCh38")
+    whole = ("N" * (start - 1) + active.sequence + "N" * 5000).encode()
+    assert active.info.chrom_refget == "SQ." + sha512t24u(whole) and active.info.chrom_build == "GRCh38"
+    del whole
+    v = vrs_identifier(active, 136114928, "G", "A")
+    assert v["demo"] is False and v["allele"]["location"]["start"] == 136114928 - 1
+    assert v["sequence"] == "ga4gh:" + active.info.chrom_refget
 
 
 def test_install_grch37_bgzipped_with_numeric_naming(genomes, tmp_path):
     info = install(genomes["grch37_bgzip"], "GRCh37", tmp_path)
     assert "GRCh37" in info.description
-    assert get_locus(tmp_path).base(136114928) == "G"
+    active = get_locus(tmp_path)
+    assert active.base(136114928) == "G" and active.info.chrom_build == "GRCh37"
+    v = vrs_identifier(active, 136114928, "G", "A")
+    assert v["allele"]["location"]["start"] == to_build(136114928, "GRCh37") - 1
 
 
 def test_wrong_build_is_refused(genomes, tmp_path):

@@ -8,6 +8,7 @@ reference bases must be there.  The first mismatch is named and nothing is writt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -22,10 +23,13 @@ from whimscreen.reference import sources
 from whimscreen.reference.coords import from_build, to_build
 from whimscreen.reference.locus import Locus, LocusProvider, ReferenceInfo, locus_bounds, sha256
 from whimscreen.reference.sequence import translate
+from whimscreen.reference.vrs import refget_accession_from_digest
 
 CONTIG_NAMES = ("chr2", "2", "NC_000002.12", "NC_000002.11")
 #: chr2 lengths, to tell the builds apart in FASTA and BAM headers (GRC assembly reports).
 CHR2_LENGTH = {"GRCh38": 242_193_529, "GRCh37": 243_199_373}
+#: bases read at a time while digesting the whole chromosome (memory stays bounded)
+DIGEST_CHUNK = 4 << 20
 
 
 def _reference_dir(home: Path) -> Path:
@@ -79,7 +83,16 @@ def verify(locus: Locus, build: str) -> tuple[str, ...]:
     return tuple(checks)
 
 
-def extract(fasta: Path, build: str) -> str:
+def _chrom_digest(fa: pysam.FastaFile, contig: str, length: int) -> str:
+    """The refget accession of the whole contig, streamed in ``DIGEST_CHUNK`` pieces (upper-cased)."""
+    h = hashlib.sha512()
+    for a in range(0, length, DIGEST_CHUNK):
+        h.update(fa.fetch(contig, a, min(a + DIGEST_CHUNK, length)).upper().encode("ascii"))
+    return refget_accession_from_digest(h)
+
+
+def extract(fasta: Path, build: str) -> tuple[str, dict]:
+    """The locus bases and the chromosome they came from (``chrom_refget``, ``chrom_length``)."""
     fa = _open(fasta)
     contig = next((c for c in CONTIG_NAMES if c in fa.references), None)
     if contig is None:
@@ -92,13 +105,14 @@ def extract(fasta: Path, build: str) -> str:
     a, b = to_build(start38, build), to_build(end38, build)
     if b > length:
         raise ReferenceDataError(f"{fasta}: {contig} is {length} bp, too short for the locus ({a}-{b})")
-    return fa.fetch(contig, a - 1, b).upper()
+    chrom = {"chrom_refget": _chrom_digest(fa, contig, length), "chrom_length": length}
+    return fa.fetch(contig, a - 1, b).upper(), chrom
 
 
 def install(fasta: Path, build: str, home: Path) -> ReferenceInfo:
     if build not in sources.BUILDS:
         raise ReferenceDataError(f"unknown build {build!r} (use GRCh38 or GRCh37)")
-    seq = extract(Path(fasta), build)
+    seq, chrom = extract(Path(fasta), build)
     start38, _ = locus_bounds()
     probe = Locus("chr2", start38, seq, ReferenceInfo("installed", "", sha256(seq)))
     try:
@@ -112,6 +126,7 @@ def install(fasta: Path, build: str, home: Path) -> ReferenceInfo:
         "checks": list(checks),
         "installed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "region": f"chr2:{to_build(start38, build)}-{to_build(start38 + len(seq) - 1, build)}",
+        **chrom,
     }
     target = _reference_dir(home)
     target.mkdir(parents=True, exist_ok=True)
@@ -159,5 +174,8 @@ class InstalledLocusProvider(LocusProvider):
             source=meta["source"],
             checks=tuple(meta["checks"]),
             installed_at=meta["installed_at"],
+            chrom_refget=meta.get("chrom_refget", ""),
+            chrom_build=build if meta.get("chrom_refget") else "",
+            chrom_length=meta.get("chrom_length", 0),
         )
         return Locus("chr2", locus_bounds()[0], seq, info)

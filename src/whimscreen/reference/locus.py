@@ -34,6 +34,11 @@ class ReferenceInfo:
     source: str = ""
     checks: tuple[str, ...] = ()
     installed_at: str = ""
+    # the refget digest ("SQ....") of the whole chr2 the locus was cut from, its build and length
+    # (installed genomes only; VRS identifiers are placed on it, see reference/vrs.py)
+    chrom_refget: str = ""
+    chrom_build: str = ""
+    chrom_length: int = 0
 
     @property
     def demo(self) -> bool:
