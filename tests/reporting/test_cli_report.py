@@ -73,3 +73,20 @@ def test_lab_set_is_printed_on_drafts(analyses, tmp_path):
 def test_a_mistyped_option_is_a_usage_error_not_an_internal_one(tmp_path):
     r = run_cli("report", "x.json", "--outt", "d", home=tmp_path / "home")
     assert r.returncode == 2 and "No such option: --outt" in r.stderr and "internal error" not in r.stderr
+
+
+def test_every_format_at_once(analyses, tmp_path):
+    out = tmp_path / "out"
+    every = ("--format", "pdf,html,fhir,phenopacket")
+    run_cli(
+        "report", _analysis(analyses, tmp_path), "--out", str(out), *every, home=tmp_path / "home", check=True
+    )
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["POS1.fhir.json", "POS1.phenopacket.json", "POS1.report.html", "POS1.report.pdf"]
+    bundle = json.loads((out / "POS1.fhir.json").read_text())
+    report = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport"
+    )
+    assert report["status"] == "preliminary"  # a draft
+    packet = json.loads((out / "POS1.phenopacket.json").read_text())
+    assert packet["subject"]["id"] == "POS1"

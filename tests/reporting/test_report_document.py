@@ -3,6 +3,7 @@ on every page, the status banners of drafts and later versions, and one-line err
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -157,3 +158,31 @@ def test_missing_pieces_are_one_line_errors(analyses):
         build_document(analyses["Positive"], status="FINAL")
     with pytest.raises(ReportError, match="unknown report status"):
         build_document(analyses["Positive"], status="PRELIMINARY")
+
+
+@pytest.mark.parametrize("category", ["Positive", "Uncertain", "Negative", "Inconclusive"])
+def test_the_built_document_exports_to_fhir_and_phenopacket(analyses, category, locus):
+    """The builder's documents (not only hand-made ones) are what the exports accept."""
+    from whimscreen.reporting.fhir import fhir_bundle
+    from whimscreen.reporting.phenopacket import phenopacket
+
+    doc = _document(analyses[category], locus=locus)
+    bundle = fhir_bundle(doc)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("DiagnosticReport") == 1 and "Patient" in kinds
+    report = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DiagnosticReport"
+    )
+    assert report["status"] == "final"
+    packet = phenopacket(doc)
+    assert "Maria" not in json.dumps(packet) and "2014-05-06" not in json.dumps(packet)
+    assert [f["type"]["id"] for f in packet["phenotypicFeatures"]][:2] == ["HP:0031160", "HP:0200043"]
+    for v in doc["variants"]:
+        assert v["vrs"]["id"].startswith("ga4gh:VA.") and v["vrs"]["demo"] is True
+        assert v["vrs"]["id"] in json.dumps(bundle) and v["vrs"]["id"] in json.dumps(packet)
+
+
+def test_no_vrs_id_when_another_reference_is_active(analyses, locus):
+    other = analyses["Positive"] | {"reference": analyses["Positive"]["reference"] | {"sha256": "0" * 64}}
+    [v] = _document(other, locus=locus)["variants"]
+    assert v["vrs"] is None

@@ -234,3 +234,26 @@ def test_an_amendment_can_change_a_class_with_the_director_s_reason(signed, tmp_
     assert "Pathogenic (computed: Likely pathogenic)" in text
     v1 = " ".join(pdf_pages(doc.get(f"/api/orders/{oid}/report", params={"version": 1}).content, tmp_path))
     assert "Segregates in three affected relatives" not in v1  # the signed version did not change
+
+
+def test_exports_of_each_signed_version(signed):
+    portal, doc, tech, director, order = signed
+    oid = order["id"]
+    ok(
+        director.post(
+            f"/api/orders/{oid}/amend", json={"kind": "corrected", "reason": "Wrong collection date"}
+        ),
+        201,
+    )
+
+    def report_status(version):
+        bundle = ok(doc.get(f"/api/orders/{oid}/report.fhir.json", params={"version": version}))
+        kinds = {e["resource"]["resourceType"]: e["resource"] for e in bundle["entry"]}
+        return kinds["DiagnosticReport"]["status"]
+
+    assert report_status(1) == "final" and report_status(2) == "corrected"
+    packet = doc.get(f"/api/orders/{oid}/report.phenopacket.json")
+    assert packet.status_code == 200 and "attachment" in packet.headers["content-disposition"]
+    assert "Ada Example" not in packet.text  # no direct identifiers
+    other = portal.login("physician2").get(f"/api/orders/{oid}/report.fhir.json")
+    assert other.status_code in (403, 404)  # another physician's patient

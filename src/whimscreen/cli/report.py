@@ -14,6 +14,7 @@ import yaml
 
 from whimscreen.cli.lab import stored_identity
 from whimscreen.errors import InputFileError, ReportError
+from whimscreen.reference import get_locus
 
 FORMATS = {
     "pdf": "report.pdf",
@@ -147,6 +148,7 @@ def report(
                 "received": details.get("received"),
             },
             indication=details.get("indication"),
+            locus=get_locus(),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ReportError(

@@ -45,6 +45,7 @@ def report_document(
     comment: str | None = None,
     images: dict[int, list[Path]] | None = None,
     relatives: list[dict] | None = None,
+    locus=None,
 ) -> dict:
     """The report document of one signed version (``images``: chromatogram PNGs by variant index)."""
     patient, physician = order.patient, db.get(User, order.physician_id)
@@ -85,4 +86,5 @@ def report_document(
         comment=comment,
         images=images,
         relatives=relatives,
+        locus=locus,
     )

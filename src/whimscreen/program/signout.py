@@ -30,6 +30,7 @@ from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState, Not
 from whimscreen.program.report_context import report_document
 from whimscreen.program.storage.models import Job, Order, OrderEvent, Sample, SignOut, User, utcnow
 from whimscreen.program.users import require_role
+from whimscreen.reference import get_locus
 from whimscreen.reporting.pdf import render_pdf
 
 KINDS = {"amended": "AMENDED", "corrected": "CORRECTED"}
@@ -102,7 +103,7 @@ def _store(
     document = report_document(
         db, order, sample, job, analysis, actor, signed_at,
         status=status, version=version, replaces=previous, comment=comment, images=images,
-        relatives=relatives,
+        relatives=relatives, locus=get_locus(workdir.parent if workdir is not None else None),
     )  # fmt: skip
     pdf = render_pdf(document)
     for v in document["variants"]:  # the embedded images stay in the PDF, not twice in the database

@@ -11,9 +11,10 @@ import base64
 from datetime import datetime
 from pathlib import Path
 
-from whimscreen.errors import ReportError
+from whimscreen.errors import ReportError, VariantError
 from whimscreen.interpretation.phenotype import hpo_terms
 from whimscreen.reference.reportable import Interval, c_terms, reportable_range
+from whimscreen.reference.vrs import vrs_identifier
 from whimscreen.reporting.evidence_text import References, criterion_sentence
 from whimscreen.reporting.method import limits_statement, method_text, qc_statement
 
@@ -33,7 +34,18 @@ def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
-def _variant(v: dict, refs: References, images: list[Path]) -> dict:
+def _vrs(locus, v: dict) -> dict | None:
+    """The variant's GA4GH VRS identifier on ``locus`` (None without a locus; the reason when none)."""
+    g = v.get("grch38") or {}
+    if locus is None or not g.get("pos"):
+        return v.get("vrs")
+    try:
+        return vrs_identifier(locus, int(g["pos"]), g["ref"], g["alt"])
+    except VariantError as exc:
+        return {"id": None, "demo": bool(locus.info.demo), "note": f"no VRS id: {exc}"}
+
+
+def _variant(v: dict, refs: References, images: list[Path], locus=None) -> dict:
     c = v.get("classification") or {}
     decision = v.get("director_decision")
     return {
@@ -57,7 +69,7 @@ def _variant(v: dict, refs: References, images: list[Path]) -> dict:
         "inheritance": (v.get("inheritance") or {}).get("inheritance"),
         "criteria": [criterion_sentence(x, refs) for x in c.get("criteria", [])],
         "mechanism": (c.get("mechanism") or {}).get("statement"),
-        "vrs": v.get("vrs"),
+        "vrs": _vrs(locus, v),
         "chromatograms": [_data_uri(p) for p in images],
         # the analysis drew an excerpt but its file is gone: the report says so instead of dropping it
         "chromatogram_missing": not images and any(n.endswith(".png") for n in v.get("images") or []),
@@ -104,15 +116,20 @@ def build_document(
     images: dict[int, list[Path]] | None = None,
     relatives: list[dict] | None = None,
     detection_table=None,
+    locus=None,
 ) -> dict:
     """The report of ``analysis`` (an analysis JSON as ``whimscreen analyze`` writes it, interpreted).
 
     ``subject``: sample_id, accession, name, birth_date, sex, record_number (missing ones print "—");
     ``lab``: the laboratory identity; ``signatures``: ``[{"role", "name", "credentials", "at"}]``;
     ``images``: chromatogram PNGs by variant index; ``replaces``: the version this one replaces
-    (``{"version", "issued", "reason"}``) for an AMENDED or CORRECTED report.
+    (``{"version", "issued", "reason"}``) for an AMENDED or CORRECTED report; ``locus``: the reference
+    the analysis used, for the variants' GA4GH VRS identifiers (none without it).
     """
     _require(analysis)
+    used = (analysis.get("reference") or {}).get("sha256")
+    if locus is not None and used and used != locus.info.sha256:
+        locus = None  # another reference is active now: no identifier rather than one on the wrong sequence
     if status not in STATUSES:
         raise ReportError(f"unknown report status {status!r} (one of {', '.join(STATUSES)})")
     if status in ("AMENDED", "CORRECTED") and not (replaces and (replaces.get("reason") or "").strip()):
@@ -122,7 +139,8 @@ def build_document(
     result = analysis["result"]
     refs = References()
     variants = [
-        _variant(v, refs, (images or {}).get(i, [])) for i, v in enumerate(analysis.get("variants") or [])
+        _variant(v, refs, (images or {}).get(i, []), locus)
+        for i, v in enumerate(analysis.get("variants") or [])
     ]
     reference = analysis.get("reference") or {}
     qc = analysis.get("qc") or {}
