@@ -51,6 +51,8 @@ COLUMNS = [
     "pmids",
     "notes",
 ]
+#: the columns a knowledge-base release adds (src/whimscreen/interpretation/kb_release.py)
+RELEASE_COLUMNS = ["clinvar_variation_id", "clinvar_review_status", "clinvar_release", "curator"]
 CLASSES = {"Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"}
 BASES = set("ACGT")
 
@@ -161,14 +163,14 @@ def main(argv: list[str]) -> int:
         errors.append("CDS does not translate to P61073 + stop")
     text = kb.read_text().splitlines()
     header = [ln for ln in text if ln.startswith("#")]
-    if not any(re.match(r"# version: \d{4}\.\d+\.\d+$", ln) for ln in header):
-        errors.append("header comment block lacks '# version: YYYY.N.N'")
+    if not any(re.match(r"# version: \d{4}\.\d+\.\d+(\+[a-z0-9.]+)?$", ln) for ln in header):
+        errors.append("header comment block lacks '# version: YYYY.N.N' (a release: YYYY.N.N+...)")
     if not any(ln.startswith("# date:") for ln in header):
         errors.append("header comment block lacks '# date:'")
     body = [ln for ln in text if ln and not ln.startswith("#")]
     rows = list(csv.DictReader(body, delimiter="\t"))
-    if not body or body[0].split("\t") != COLUMNS:
-        errors.append(f"column header must be exactly: {' '.join(COLUMNS)}")
+    if not body or body[0].split("\t") not in (COLUMNS, COLUMNS + RELEASE_COLUMNS):
+        errors.append(f"column header must be exactly: {' '.join(COLUMNS)} [+ {' '.join(RELEASE_COLUMNS)}]")
     seen_ids, seen_c = set(), set()
     for r in rows:
         rid = r.get("id", "?")
