@@ -146,7 +146,10 @@ def read_vcf(path: Path, locus: Locus) -> ClinVarRelease:
         try:
             vf = pysam.VariantFile(str(path))
         except Exception as exc:  # noqa: BLE001 - pysam raises bare Exception, OSError, ValueError ...
-            raise InputFileError(f"{path}: cannot read as a VCF: {exc}{said.suffix()}") from exc
+            why = str(exc)
+            if "compressed by method" in why:
+                why = "gzip but not BGZF (ClinVar publishes it bgzipped; recompress with 'bgzip')"
+            raise InputFileError(f"{path}: cannot read as a VCF: {why}{said.suffix()}") from exc
     with vf:
         date = _date(path, vf)
         reference = next((r.value for r in vf.header.records if r.key == "reference"), "")
