@@ -141,6 +141,7 @@ def _include_routes(app: FastAPI) -> None:
         auth,
         coordinator,
         health,
+        kb,
         lab,
         notifications,
         orders,
@@ -149,7 +150,19 @@ def _include_routes(app: FastAPI) -> None:
         sponsor,
     )
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator, sponsor, notifications):
+    for module in (
+        health,
+        auth,
+        admin,
+        patients,
+        orders,
+        lab,
+        review,
+        kb,
+        coordinator,
+        sponsor,
+        notifications,
+    ):
         app.include_router(module.api)
         app.include_router(module.pages)
 
