@@ -51,8 +51,7 @@ def newest_signouts(db: Session) -> list[SignOut]:
 
 
 def _label(v: dict) -> str:
-    names = v.get("names") or {}
-    return " ".join(x for x in (names.get("hgvs_c"), names.get("hgvs_p")) if x) or variant_key(v)
+    return f"{v.get('hgvs_c') or variant_key(v)} {v.get('hgvs_p') or ''}".strip()
 
 
 def _view(doc: dict) -> dict[str, dict]:
@@ -144,7 +143,10 @@ def task_summary(task: ReclassificationTask) -> str:
     ch = changes_of(task)
     parts = []
     for v in ch.get("variants", []):
-        text = f"{v['name']}: classification {v['old'] or 'none'} -> {v['new'] or 'none'}"
+        if v["old"] == v["new"]:
+            text = f"{v['name']}: classification unchanged ({v['new'] or 'none'})"
+        else:
+            text = f"{v['name']}: classification {v['old'] or 'none'} -> {v['new'] or 'none'}"
         if v.get("old_clinvar") != v.get("new_clinvar"):
             text += (
                 f" (ClinVar {v.get('old_clinvar') or 'not listed'} -> {v.get('new_clinvar') or 'not listed'})"
