@@ -124,3 +124,18 @@ def test_curated_upload_errors_are_shown(sqlite_portal):
                       data={"csrf_token": director.headers["X-CSRF-Token"]})  # fmt: skip
     assert r.status_code == 422 and "mine.tsv: line 2: no citation" in r.text
     assert ok(director.get("/api/kb/releases")) == []
+
+
+def test_one_active_release_and_unique_versions_are_database_rules(portal):
+    from sqlalchemy.exc import IntegrityError
+
+    def release(version: str, active: bool) -> KbRelease:
+        return KbRelease(version=version, sha256="0" * 64, path="/x", created_by="t", diff="{}",
+                         active=active)  # fmt: skip
+
+    with unit_of_work(portal.app.state.sessions) as db:
+        db.add_all([release("2026.12.2+lab.1", True), release("2026.12.2+lab.2", False)])
+    with pytest.raises(IntegrityError), unit_of_work(portal.app.state.sessions) as db:
+        db.add(release("2026.12.2+lab.3", True))
+    with pytest.raises(IntegrityError), unit_of_work(portal.app.state.sessions) as db:
+        db.add(release("2026.12.2+lab.1", False))  # version unique
