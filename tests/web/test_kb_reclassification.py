@@ -139,3 +139,22 @@ def test_one_active_release_and_unique_versions_are_database_rules(portal):
         db.add(release("2026.12.2+lab.3", True))
     with pytest.raises(IntegrityError), unit_of_work(portal.app.state.sessions) as db:
         db.add(release("2026.12.2+lab.1", False))  # version unique
+
+
+def test_the_way_back_to_the_package_knowledge_base(two_signed, tmp_path):
+    """A wrong release is undone by activating the package's knowledge base: the case it changed is
+    re-evaluated against the signed report again (no change now: no new task), and jobs read the package."""
+    portal, director, a, b = two_signed
+    home = portal.app.state.home
+    curated = tmp_path / "curated.tsv"
+    curated.write_text(
+        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
+        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
+    )
+    release = add_curated(get_locus(home), home, curated, "Dr Director")
+    assert len(ok(director.post(f"/api/kb/releases/{release.version}/activate"))["tasks_created"]) == 1
+    back = ok(director.post("/api/kb/releases/package/activate"))
+    assert back["release"] is None and back["tasks_created"] == []
+    assert not (home / "kb" / "active.json").exists()
+    assert not any(r["active"] for r in ok(director.get("/api/kb/releases")))
+    assert "No release is active" in director.get("/admin/kb").text

@@ -148,12 +148,15 @@ def releases() -> None:
 
 @app.command()
 def activate(
-    version: str = typer.Argument(..., help="The release to activate (see 'whimscreen kb releases')."),
+    version: str = typer.Argument(
+        ..., help="The release to activate (see 'whimscreen kb releases'); 'package' = the package's KB."
+    ),
     by: str = typer.Option(..., "--by", help="Email of the active director or administrator activating it."),
 ) -> None:
     """Make a release the active knowledge base and re-evaluate every signed order (tasks for changes)."""
     from sqlalchemy import select
 
+    from whimscreen.program.kb_releases import PACKAGE, activate_package
     from whimscreen.program.kb_releases import activate as do_activate
     from whimscreen.program.storage.db import unit_of_work
     from whimscreen.program.storage.models import User
@@ -164,8 +167,13 @@ def activate(
             actor = db.scalar(select(User).where(User.email == by.strip().lower()))
             if actor is None:
                 raise InterpretationError(f"no account {by}")
-            release, tasks = do_activate(db, actor, version, get_settings().home, active_locus())
-            said = f"active: {release.version}; {len(tasks)} reclassification task(s) created"
+            home, locus = get_settings().home, active_locus()
+            if version == PACKAGE:
+                tasks, name = activate_package(db, actor, home, locus), "the package's knowledge base"
+            else:
+                release, tasks = do_activate(db, actor, version, home, locus)
+                name = release.version
+            said = f"active: {name}; {len(tasks)} reclassification task(s) created"
         typer.echo(said)
     finally:
         engine.dispose()

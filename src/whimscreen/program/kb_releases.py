@@ -28,6 +28,7 @@ from whimscreen.program.users import require_role
 from whimscreen.reference.locus import Locus
 
 MARKER = "active.json"
+PACKAGE = "package"  # the version name that makes the package's knowledge base active again
 
 
 def marker_path(home: Path) -> Path:
@@ -67,7 +68,7 @@ def release_at(db: Session, when) -> KbRelease | None:
     """The release active at ``when`` (None: the package's knowledge base was)."""
     q = select(KbActivation).where(KbActivation.activated_at <= when).order_by(KbActivation.id.desc())
     found = db.scalar(q.limit(1))
-    return db.get(KbRelease, found.release_id) if found else None
+    return db.get(KbRelease, found.release_id) if found and found.release_id is not None else None
 
 
 def kb_of(release: KbRelease | None, locus: Locus) -> KnowledgeBase:
@@ -108,6 +109,26 @@ def _write_marker(home: Path, named: dict) -> None:
         raise
 
 
+def _remove_marker(home: Path) -> None:
+    marker_path(home).unlink(missing_ok=True)
+
+
+def activate_package(db: Session, actor: User, home: Path, locus: Locus) -> list:
+    """The way back: no release active, the package's knowledge base in use; signed orders re-evaluated."""
+    from whimscreen.program import reclassification
+
+    require_role(actor, "director", "admin")
+    if active_release(db) is not None:
+        db.execute(update(KbRelease).where(KbRelease.active.is_(True)).values(active=False))
+        db.add(KbActivation(release_id=None, activated_by=actor.id))
+        db.flush()
+    audit.record(db, actor, "activate", "kb_release", None, detail="knowledge base: the package's")
+    kb = load_cached(locus)
+    tasks = reclassification.reevaluate(db, kb.version, kb, home, locus, actor)
+    event.listen(db, "after_commit", lambda _s: _remove_marker(home), once=True)
+    return tasks
+
+
 def activate(db: Session, actor: User, version: str, home: Path, locus: Locus) -> tuple[KbRelease, list]:
     """Make ``version`` the active release and re-evaluate every signed order; (release, tasks created).
     Activating the active release again re-evaluates and creates no duplicate task."""
@@ -128,7 +149,7 @@ def activate(db: Session, actor: User, version: str, home: Path, locus: Locus) -
         db.add(KbActivation(release_id=release.id, activated_by=actor.id))
         db.flush()
     audit.record(db, actor, "activate", "kb_release", release.id, detail=f"knowledge base {version}")
-    tasks = reclassification.reevaluate(db, release, kb, home, locus)
+    tasks = reclassification.reevaluate(db, release.version, kb, home, locus, actor)
     named = {"version": release.version, "path": release.path, "sha256": release.sha256}
     event.listen(db, "after_commit", lambda _s: _write_marker(home, named), once=True)
     return release, tasks

@@ -25,7 +25,6 @@ from whimscreen.program.classification_review import reviewed_analysis
 from whimscreen.program.errors import InvalidInput, InvalidState
 from whimscreen.program.storage.models import (
     Job,
-    KbRelease,
     Order,
     ReclassificationTask,
     SignOut,
@@ -90,10 +89,10 @@ def compare(old_doc: dict, new_doc: dict, signed_result: str) -> dict | None:
 
 
 def reevaluate(
-    db: Session, release: KbRelease, kb: KnowledgeBase, home: Path | None, locus: Locus
+    db: Session, version: str, kb: KnowledgeBase, home: Path | None, locus: Locus, actor: User | None = None
 ) -> list[ReclassificationTask]:
-    """Re-evaluate every signed order under ``kb``; the tasks created (none for an order that already has
-    one for this release)."""
+    """Re-evaluate every signed order under ``kb`` (release ``version``); the tasks created (none for an
+    order that already has one for this release)."""
     from whimscreen.program.kb_releases import kb_of, release_at
 
     created = []
@@ -109,13 +108,15 @@ def reevaluate(
         )
         if changes is None:
             continue
-        task = _create(db, signed.order_id, release.version, changes)
+        task = _create(db, signed.order_id, version, changes, actor)
         if task is not None:
             created.append(task)
     return created
 
 
-def _create(db: Session, order_id: int, version: str, changes: dict) -> ReclassificationTask | None:
+def _create(
+    db: Session, order_id: int, version: str, changes: dict, actor: User | None
+) -> ReclassificationTask | None:
     task = ReclassificationTask(order_id=order_id, release=version, changes=json.dumps(changes))
     try:
         with db.begin_nested():
@@ -129,7 +130,7 @@ def _create(db: Session, order_id: int, version: str, changes: dict) -> Reclassi
     message = f"Knowledge base {version}: order #{order_id} may need an amended report. {task_summary(task)}"
     for director in db.scalars(select(User).where(User.role == "director", User.status == "active")):
         notifications.notify(db, director.id, message, order)
-    audit.record(db, None, "create", "reclassification_task", task.id, order.patient_id if order else None,
+    audit.record(db, actor, "create", "reclassification_task", task.id, order.patient_id if order else None,
                  detail=f"release {version}: {task_summary(task)}")  # fmt: skip
     return task
 

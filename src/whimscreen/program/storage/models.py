@@ -301,11 +301,12 @@ class KbRelease(Base):
 
 
 class KbActivation(Base):
-    """Every activation, in order: the release active at a given time (the one a report was signed with)."""
+    """Every activation, in order: the release active at a given time (the one a report was signed with);
+    ``release_id`` None = the package's knowledge base was made active again."""
 
     __tablename__ = "kb_activations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[int] = mapped_column(ForeignKey("kb_releases.id"))
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("kb_releases.id"))
     activated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     activated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

@@ -66,8 +66,11 @@ def _task(db: Session, task_id: int) -> ReclassificationTask:
     return task
 
 
-def _activate(db: Session, request: Request, user: User, version: str):
+def _activate(db: Session, request: Request, user: User, version: str) -> tuple[KbRelease | None, list]:
+    """``package`` makes the package's knowledge base active again (the way back)."""
     home = request.app.state.home
+    if version == kb_releases.PACKAGE:
+        return None, kb_releases.activate_package(db, user, home, get_locus(home))
     return kb_releases.activate(db, user, version, home, get_locus(home))
 
 
@@ -79,9 +82,11 @@ def releases(request: Request, db: Session = DB, user: User = Depends(admin_or_d
 
 @api.post("/kb/releases/{version}/activate")
 def activate(version: str, request: Request, db: Session = DB, user: User = Depends(admin_or_director)):
-    """Make the release active and re-evaluate every signed order; answers the tasks created."""
+    """Make the release active (``package``: the package's knowledge base) and re-evaluate every signed
+    order; answers the tasks created."""
     release, tasks = _activate(db, request, user, version)
-    return {"release": release_public(release), "tasks_created": [task_public(t) for t in tasks]}
+    public = release_public(release) if release is not None else None
+    return {"release": public, "tasks_created": [task_public(t) for t in tasks]}
 
 
 @api.get("/reclassification/tasks")
@@ -100,7 +105,11 @@ def _kb_page(request: Request, db: Session, error: str | None = None, status_cod
     return render(
         request,
         "kb/releases.html",
-        {"releases": [release_public(r) for r in reversed(found)], "error": error},
+        {
+            "releases": [release_public(r) for r in reversed(found)],
+            "any_active": any(r.active for r in found),
+            "error": error,
+        },
         status_code,
     )
 

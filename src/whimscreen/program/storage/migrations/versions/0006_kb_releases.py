@@ -42,7 +42,7 @@ def upgrade() -> None:
     op.create_table(
         "kb_activations",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("release_id", sa.Integer(), nullable=False),
+        sa.Column("release_id", sa.Integer(), nullable=True),
         sa.Column("activated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("activated_by", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["activated_by"], ["users.id"]),
