@@ -55,6 +55,7 @@ COLUMNS = [
 RELEASE_COLUMNS = ["clinvar_variation_id", "clinvar_review_status", "clinvar_release", "curator"]
 CLASSES = {"Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"}
 BASES = set("ACGT")
+NONCODING = re.compile(r"c\.(-|\*|\d+[+-]\d)")
 
 
 def read_fasta(path: Path) -> str:
@@ -171,7 +172,7 @@ def main(argv: list[str]) -> int:
     rows = list(csv.DictReader(body, delimiter="\t"))
     if not body or body[0].split("\t") not in (COLUMNS, COLUMNS + RELEASE_COLUMNS):
         errors.append(f"column header must be exactly: {' '.join(COLUMNS)} [+ {' '.join(RELEASE_COLUMNS)}]")
-    seen_ids, seen_c = set(), set()
+    seen_ids, seen_c, noncoding = set(), set(), 0
     for r in rows:
         rid = r.get("id", "?")
         if None in r or any(v is None for v in r.values()):
@@ -183,6 +184,11 @@ def main(argv: list[str]) -> int:
         if r["hgvs_c"] in seen_c:
             errors.append(f"{rid}: duplicate variant {r['hgvs_c']}")
         seen_c.add(r["hgvs_c"])
+        if NONCODING.match(r["hgvs_c"]):  # UTR or intron (a ClinVar import's uncurated rows): no CDS to check
+            if r["hgvs_p"] or r["classification"]:
+                errors.append(f"{rid}: {r['hgvs_c']} lies outside the CDS: no hgvs_p, and not curated here")
+            noncoding += 1
+            continue
         mut, probs = apply_c(cds, r["hgvs_c"])
         errors += [f"{rid}: {p}" for p in probs]
         if probs:
@@ -205,6 +211,11 @@ def main(argv: list[str]) -> int:
             errors.append(f"{rid}: no PubMed id and no source named in notes")
     for e in errors:
         print("FAIL", e)
+    if noncoding:
+        print(
+            f"{noncoding} rows outside the CDS (UTR/intron) not translated here: "
+            "'whimscreen kb validate' names them"
+        )
     print(f"{len(rows)} rows checked, {len(errors)} problems")
     return 1 if errors else 0
 

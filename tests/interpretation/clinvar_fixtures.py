@@ -49,6 +49,7 @@ SUMMARY_HEADER = (
 R334X = "c.1000C>T"  # WHIM001; the knowledge base records ClinVar 14020 as Pathogenic
 S339FS = "c.1016_1017del"  # WHIM002; ClinVar 14021 Pathogenic, unchanged in these fixtures
 NEW = "c.1010A>G"  # not in the knowledge base
+UTR = "c.*20C>T"  # not in the knowledge base either; outside the coding sequence (no p.)
 
 
 def site(locus, c: str) -> tuple[int, str, str]:
@@ -137,6 +138,23 @@ def write_vcf(folder: Path, locus, *, r334x="Likely_pathogenic", index=True, dat
             ),
         ),
     ]
+    utr = p - 79  # c.*20 (the gene is on the minus strand): a 3'UTR variant has no p.
+    u = locus.base(utr)
+    found.append(
+        (
+            utr,
+            vcf_line(
+                "2",
+                utr,
+                3000005,
+                u,
+                "A" if u != "A" else "C",
+                3000006,
+                "Likely_benign",
+                "criteria_provided,_single_submitter",
+            ),
+        )
+    )
     rows += [line for _, line in sorted(found)]
     plain = folder / "clinvar.vcf"
     plain.write_text(VCF_HEADER.format(date=date) + "".join(x + "\n" for x in rows))

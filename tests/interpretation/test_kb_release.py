@@ -13,7 +13,7 @@ import pysam
 import pytest
 
 from tests.conftest import run_cli
-from tests.interpretation.clinvar_fixtures import NEW, R334X, S339FS, write_summary, write_vcf
+from tests.interpretation.clinvar_fixtures import NEW, R334X, S339FS, UTR, write_summary, write_vcf
 from whimscreen.errors import InputFileError, InterpretationError
 from whimscreen.interpretation.clinvar_release import read_release, read_variant_summary, read_vcf
 from whimscreen.interpretation.kb_release import (
@@ -34,14 +34,15 @@ def test_vcf_keeps_cxcr4_only_and_lists_what_it_cannot_name(locus, tmp_path, ind
     release = read_vcf(write_vcf(tmp_path, locus, index=indexed), locus)
     assert release.date == "20261124" and release.label == "clinvar.20261124"
     by_c = {r.hgvs_c: r for r in release.records}
-    assert set(by_c) == {R334X, S339FS, NEW}  # SAMD11 (chr1) and LOC105373605 (inside the window) filtered
+    assert set(by_c) == {R334X, S339FS, NEW, UTR}  # SAMD11 (chr1), LOC105373605 (in the window) filtered
+    assert by_c[UTR].hgvs_p == "" and by_c[UTR].classification == "Likely benign"
     assert by_c[R334X].classification == "Likely pathogenic" and by_c[R334X].variation_id == "14020"
     assert by_c[R334X].review_status == "criteria provided, multiple submitters, no conflicts"
     assert by_c[NEW].hgvs_p == "p.(His337Arg)"
     [problem] = release.problems
     assert "VariationID 3000003" in problem and "does not match the reference" in problem
     # through the index only the locus window is read: chr1's record is not even visited
-    assert release.read["clinvar.vcf.gz"] == (5 if indexed else 6)
+    assert release.read["clinvar.vcf.gz"] == (6 if indexed else 7)
 
 
 def test_variant_summary_grch38_cxcr4_rows(locus, tmp_path):
@@ -124,7 +125,8 @@ def test_clinvar_release_keeps_curation_updates_clinvar_and_adds_new(locus, home
         "Uncertain significance"
     )
     kinds = {(c.kind, c.hgvs_c) for c in release.changes}
-    assert ("changed", R334X) in kinds and ("added", NEW) in kinds
+    assert ("changed", R334X) in kinds and ("added", NEW) in kinds and ("added", UTR) in kinds
+    assert after[UTR].hgvs_p == "" and after[UTR].consequence == "3_prime_UTR_variant"
     assert not any(c.hgvs_c == S339FS for c in release.changes)  # unchanged in ClinVar
     # a variant this ClinVar release does not list loses ClinVar's columns, the lab's row stays
     assert ("removed", "c.1022C>A") in kinds
@@ -138,7 +140,7 @@ def test_clinvar_release_keeps_curation_updates_clinvar_and_adds_new(locus, home
         capture_output=True,
         text=True,
     )
-    assert check.returncode == 0, check.stdout
+    assert check.returncode == 0 and "1 rows outside the CDS" in check.stdout, check.stdout
     # the same ClinVar release again from the same base is refused, nothing written
     with pytest.raises(InterpretationError, match="exists already"):
         build_clinvar(locus, home, read_vcf(write_vcf(tmp_path, locus), locus), "tester")

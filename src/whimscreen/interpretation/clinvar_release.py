@@ -108,7 +108,7 @@ def _named(locus: Locus, pos: int, ref: str, alt: str) -> tuple[GenomicVariant, 
     variant = normalize(locus, GenomicVariant(locus.from_build(pos, "GRCh38"), ref.upper(), alt.upper()))
     ann = annotate(locus, variant)
     c = ann.hgvs_c[len(TRANSCRIPT) :] if ann.hgvs_c.startswith(TRANSCRIPT) else ann.hgvs_c
-    return ann.variant, c, ann.hgvs_p
+    return ann.variant, c, ann.hgvs_p or ""  # no p. outside the coding sequence
 
 
 # -- the weekly VCF ----------------------------------------------------------------------------------------

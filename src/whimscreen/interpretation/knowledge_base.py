@@ -133,7 +133,7 @@ def load(locus: Locus, path: Path | None = None) -> KnowledgeBase:
         except VariantError as exc:
             problems.append(f"{where}: {exc}")
             continue
-        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or ann.hgvs_p != row["hgvs_p"]:
+        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or (ann.hgvs_p or "") != row["hgvs_p"]:
             problems.append(f"{where}: the foundation names it {ann.hgvs_c} {ann.hgvs_p}")
         if ann.variant in seen:
             problems.append(f"{where}: duplicate of {seen[ann.variant]}")
