@@ -37,3 +37,14 @@ def test_releases_activate_and_the_runner_reads_the_active_release(locus, home, 
     assert kb.version == "2026.12.2+clinvar.20261124"
     r334x = next(e for e in kb.entries if e.hgvs_c == "c.1000C>T")
     assert r334x.fields["clinvar_classification"] == "Likely pathogenic"
+
+
+def test_a_release_file_changed_after_it_was_written_is_refused(locus, home, tmp_path):
+    home.mkdir(parents=True, exist_ok=True)
+    run_cli("kb", "import-clinvar", "--vcf", str(write_vcf(tmp_path, locus)), home=home, check=True)
+    path = home / "kb" / "releases" / "2026.12.2+clinvar.20261124.tsv"
+    path.write_text(path.read_text().replace("Likely pathogenic", "Benign"))
+    make_user("dir@lab.test", "Director", "director", "a long enough password 1")
+    refused = run_cli("kb", "activate", "2026.12.2+clinvar.20261124", "--by", "dir@lab.test", home=home)
+    assert refused.returncode == 2 and "missing or was changed" in refused.stderr
+    assert not (home / "kb" / "active.json").exists()

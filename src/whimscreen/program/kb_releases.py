@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation import kb_release
@@ -47,16 +48,18 @@ def sync(db: Session, home: Path) -> list[KbRelease]:
         if version in known:
             continue
         diff = kb_release.read_diff(path)
-        db.add(
-            KbRelease(
-                version=version,
-                sha256=_sha256(path),
-                path=str(path),
-                created_by=diff.get("created_by") or "unknown",
-                diff=json.dumps(diff),
-            )
+        row = KbRelease(
+            version=version,
+            sha256=diff.get("sha256") or _sha256(path),  # as written: a file changed since is refused on use
+            path=str(path),
+            created_by=diff.get("created_by") or "unknown",
+            diff=json.dumps(diff),
         )
-    db.flush()
+        try:
+            with db.begin_nested():  # another request may register the same file at the same moment
+                db.add(row)
+        except IntegrityError:
+            pass
     return list(db.scalars(select(KbRelease).order_by(KbRelease.id)))
 
 
