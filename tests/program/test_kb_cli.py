@@ -48,3 +48,18 @@ def test_a_release_file_changed_after_it_was_written_is_refused(locus, home, tmp
     refused = run_cli("kb", "activate", "2026.12.2+clinvar.20261124", "--by", "dir@lab.test", home=home)
     assert refused.returncode == 2 and "missing or was changed" in refused.stderr
     assert not (home / "kb" / "active.json").exists()
+
+
+def test_validate_a_release_and_the_command_line_uses_the_active_release(locus, home, tmp_path):
+    home.mkdir(parents=True, exist_ok=True)
+    run_cli("kb", "import-clinvar", "--vcf", str(write_vcf(tmp_path, locus)), home=home, check=True)
+    path = home / "kb" / "releases" / "2026.12.2+clinvar.20261124.tsv"
+    out = run_cli("kb", "validate", "--release", str(path), home=home, check=True).stdout
+    assert "version 2026.12.2+clinvar.20261124" in out and "valid" in out
+    before = run_cli("classify", "NM_003467.3:c.1000C>T", "--json", home=home, check=True).stdout
+    assert json.loads(before)["clinvar_classification"] == "Pathogenic"  # the package's
+    make_user("dir@lab.test", "Director", "director", "a long enough password 1")
+    run_cli("kb", "activate", "2026.12.2+clinvar.20261124", "--by", "dir@lab.test", home=home, check=True)
+    after = json.loads(run_cli("classify", "NM_003467.3:c.1000C>T", "--json", home=home, check=True).stdout)
+    assert after["clinvar_classification"] == "Likely pathogenic" and after["kb_version"].endswith("20261124")
+    assert after["classification"] == json.loads(before)["classification"]  # ClinVar never decides the class

@@ -20,10 +20,15 @@ from whimscreen.settings import get_settings
 app = typer.Typer(no_args_is_help=True, help="The cited CXCR4 variant knowledge base.")
 
 
+ReleaseOption = typer.Option(
+    None, "--release", help="A release file (HOME/kb/releases/VERSION.tsv) instead of the package's."
+)
+
+
 @app.command()
-def show() -> None:
+def show(release: Path = ReleaseOption) -> None:
     """Print the version and the entries."""
-    kb = load(active_locus())
+    kb = load(active_locus(), release)
     typer.echo(
         f"CXCR4 knowledge base version {kb.version}: {len(kb.entries)} entries (evidence; asserted class)"
     )
@@ -37,9 +42,9 @@ def show() -> None:
 
 
 @app.command()
-def validate() -> None:
+def validate(release: Path = ReleaseOption) -> None:
     """Every name parses and maps through the foundation, p. agrees, no duplicates; exit 2 otherwise."""
-    kb = load(active_locus())
+    kb = load(active_locus(), release)
     counts = Counter(e.classification or "not curated" for e in kb.entries)
     by_class = ", ".join(f"{k}: {v}" for k, v in counts.items())
     typer.echo(f"version {kb.version}: {len(kb.entries)} entries ({by_class})")
