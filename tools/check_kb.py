@@ -51,8 +51,11 @@ COLUMNS = [
     "pmids",
     "notes",
 ]
+#: the columns a knowledge-base release adds (src/whimscreen/interpretation/kb_release.py)
+RELEASE_COLUMNS = ["clinvar_variation_id", "clinvar_review_status", "clinvar_release", "curator"]
 CLASSES = {"Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"}
 BASES = set("ACGT")
+NONCODING = re.compile(r"c\.(-|\*|\d+[+-]\d)")
 
 
 def read_fasta(path: Path) -> str:
@@ -161,15 +164,15 @@ def main(argv: list[str]) -> int:
         errors.append("CDS does not translate to P61073 + stop")
     text = kb.read_text().splitlines()
     header = [ln for ln in text if ln.startswith("#")]
-    if not any(re.match(r"# version: \d{4}\.\d+\.\d+$", ln) for ln in header):
-        errors.append("header comment block lacks '# version: YYYY.N.N'")
+    if not any(re.match(r"# version: \d{4}\.\d+\.\d+(\+[a-z0-9.]+)?$", ln) for ln in header):
+        errors.append("header comment block lacks '# version: YYYY.N.N' (a release: YYYY.N.N+...)")
     if not any(ln.startswith("# date:") for ln in header):
         errors.append("header comment block lacks '# date:'")
     body = [ln for ln in text if ln and not ln.startswith("#")]
     rows = list(csv.DictReader(body, delimiter="\t"))
-    if not body or body[0].split("\t") != COLUMNS:
-        errors.append(f"column header must be exactly: {' '.join(COLUMNS)}")
-    seen_ids, seen_c = set(), set()
+    if not body or body[0].split("\t") not in (COLUMNS, COLUMNS + RELEASE_COLUMNS):
+        errors.append(f"column header must be exactly: {' '.join(COLUMNS)} [+ {' '.join(RELEASE_COLUMNS)}]")
+    seen_ids, seen_c, noncoding = set(), set(), 0
     for r in rows:
         rid = r.get("id", "?")
         if None in r or any(v is None for v in r.values()):
@@ -181,6 +184,11 @@ def main(argv: list[str]) -> int:
         if r["hgvs_c"] in seen_c:
             errors.append(f"{rid}: duplicate variant {r['hgvs_c']}")
         seen_c.add(r["hgvs_c"])
+        if NONCODING.match(r["hgvs_c"]):  # UTR or intron (a ClinVar import's uncurated rows): no CDS to check
+            if r["hgvs_p"] or r["classification"]:
+                errors.append(f"{rid}: {r['hgvs_c']} lies outside the CDS: no hgvs_p, and not curated here")
+            noncoding += 1
+            continue
         mut, probs = apply_c(cds, r["hgvs_c"])
         errors += [f"{rid}: {p}" for p in probs]
         if probs:
@@ -203,6 +211,11 @@ def main(argv: list[str]) -> int:
             errors.append(f"{rid}: no PubMed id and no source named in notes")
     for e in errors:
         print("FAIL", e)
+    if noncoding:
+        print(
+            f"{noncoding} rows outside the CDS (UTR/intron) not translated here: "
+            "'whimscreen kb validate' names them"
+        )
     print(f"{len(rows)} rows checked, {len(errors)} problems")
     return 1 if errors else 0
 

@@ -127,6 +127,15 @@ EXPECT = {
     ("GET", "/api/sponsor/export.csv"): ({"coordinator"}, False),
     ("GET", "/api/sponsor/phenopackets.json"): ({"coordinator"}, False),
     ("GET", "/sponsor"): ({"coordinator"}, False),
+    ("GET", "/api/kb/releases"): ({"admin", "director"}, False),
+    ("POST", "/api/kb/releases/{version}/activate"): ({"admin", "director"}, False),
+    ("GET", "/api/reclassification/tasks"): ({"director"}, False),
+    ("POST", "/api/reclassification/tasks/{task_id}/close"): ({"director"}, False),
+    ("GET", "/admin/kb"): ({"admin", "director"}, False),
+    ("POST", "/admin/kb/{version}/activate"): ({"admin", "director"}, False),
+    ("POST", "/admin/kb/curated"): ({"admin", "director"}, False),
+    ("GET", "/lab/reclassification"): ({"director"}, False),
+    ("POST", "/lab/reclassification/{task_id}/close"): ({"director"}, False),
 }
 
 
@@ -150,6 +159,8 @@ def world(sqlite_portal, tmp_path):
         "upload_id": ok(tech.get(f"/api/samples/{sample['id']}/review"))["uploads"][0]["id"],
         "user_id": other["id"],
         "decision": "approve",
+        "version": "2026.12.2+clinvar.20261124",  # no such release: allowed roles get 404
+        "task_id": 1,
         "name": "S.1.png",  # unlisted by this FASTQ analysis: lab gets 404 (test_chromatograms.py)
     }
     clients = {r: sqlite_portal.login(r) for r in (*ALL, "physician2")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from whimscreen.interpretation.evidence import Evidence
-from whimscreen.interpretation.knowledge_base import KnowledgeBase, load
+from whimscreen.interpretation.knowledge_base import KnowledgeBase
 from whimscreen.interpretation.population_table import PopulationTable, load_table
 from whimscreen.reference import Locus
 from whimscreen.settings import get_settings
@@ -37,7 +37,10 @@ def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | No
 
 
 def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
-    return None if no_kb else load(locus)
+    """The data home's active knowledge-base release (``whimscreen kb activate``), else the package's."""
+    from whimscreen.program.kb_releases import active_kb
+
+    return None if no_kb else active_kb(get_settings().home, locus)
 
 
 def population_table() -> PopulationTable | None:

@@ -13,6 +13,7 @@ import csv
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from whimscreen.errors import InterpretationError, VariantError
 from whimscreen.reference.annotate import annotate
@@ -99,8 +100,14 @@ class KnowledgeBase:
         ]
 
 
-def _read() -> tuple[str, list[dict]]:
-    text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
+def _read(path: Path | None = None) -> tuple[str, list[dict]]:
+    if path is None:
+        text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
+    else:
+        try:
+            text = Path(path).read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InterpretationError(f"{path}: cannot read the knowledge-base release: {exc}") from exc
     version = next(
         (ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("# version:")), ""
     )
@@ -108,11 +115,12 @@ def _read() -> tuple[str, list[dict]]:
     return version, list(csv.DictReader(rows, delimiter="\t"))
 
 
-def load(locus: Locus) -> KnowledgeBase:
-    """Load and map every entry; problems (unparsable names, mismatched p., duplicates) are collected."""
-    version, rows = _read()
+def load(locus: Locus, path: Path | None = None) -> KnowledgeBase:
+    """Load and map every entry of the package's knowledge base, or of a release file (``path``, see
+    ``kb_release``); problems (unparsable names, mismatched p., duplicates) are collected."""
+    version, rows = _read(path)
     if not version:
-        raise InterpretationError("cxcr4_kb.tsv has no '# version:' header")
+        raise InterpretationError(f"{path or 'cxcr4_kb.tsv'} has no '# version:' header")
     entries, problems, seen = [], [], {}
     for row in rows:
         where = f"{row.get('id')} {row.get('hgvs_c')}"
@@ -125,7 +133,7 @@ def load(locus: Locus) -> KnowledgeBase:
         except VariantError as exc:
             problems.append(f"{where}: {exc}")
             continue
-        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or ann.hgvs_p != row["hgvs_p"]:
+        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or (ann.hgvs_p or "") != row["hgvs_p"]:
             problems.append(f"{where}: the foundation names it {ann.hgvs_c} {ann.hgvs_p}")
         if ann.variant in seen:
             problems.append(f"{where}: duplicate of {seen[ann.variant]}")
@@ -146,5 +154,6 @@ def load(locus: Locus) -> KnowledgeBase:
 
 
 @cache
-def load_cached(locus: Locus) -> KnowledgeBase:
-    return load(locus)
+def load_cached(locus: Locus, path: Path | None = None) -> KnowledgeBase:
+    """A release file never changes once written (a new release is a new file), so caching by path holds."""
+    return load(locus, path)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.interpretation.evidence import Evidence
-from whimscreen.interpretation.knowledge_base import load
 from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis
+from whimscreen.program.kb_releases import active_kb
 from whimscreen.reference import get_locus
 from whimscreen.reporting import chromatogram
 
@@ -22,9 +22,10 @@ def run_analysis(
     paths: list[Path], sample_id: str, out_dir: Path, evidence: Evidence, home: Path | None
 ) -> dict:
     """``evidence``: the case (phenotype from the eligibility record, de novo status and segregation from
-    the order); the lab's population table is applied when one was imported."""
+    the order); the lab's population table is applied when one was imported, and the active knowledge-base
+    release (the package's knowledge base when none is active)."""
     locus = get_locus(home)
-    kb, population = load(locus), load_table(home) if home is not None else None
+    kb, population = active_kb(home, locus), load_table(home) if home is not None else None
     analyze_paths(
         [Path(p) for p in paths],
         sample_id,

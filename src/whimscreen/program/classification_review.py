@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation.evidence import DE_NOVO, Evidence
-from whimscreen.interpretation.knowledge_base import CLASSES, load_cached
+from whimscreen.interpretation.knowledge_base import CLASSES, KnowledgeBase
 from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis, variant_key
 from whimscreen.program import audit
 from whimscreen.program.errors import InvalidInput, InvalidState
+from whimscreen.program.kb_releases import active_kb
 from whimscreen.program.storage.models import ClassificationDecision, Job, Order, User
 from whimscreen.program.users import require_role
 from whimscreen.reference import get_locus
@@ -71,15 +72,16 @@ def decisions(db: Session, job: Job) -> dict[str, dict]:
     return out
 
 
-def reviewed_analysis(db: Session, job: Job, home: Path | None) -> dict:
-    """The job's analysis interpreted with the order's current case evidence and the director's decisions."""
+def reviewed_analysis(db: Session, job: Job, home: Path | None, kb: KnowledgeBase | None = None) -> dict:
+    """The job's analysis interpreted with the order's current case evidence and the director's decisions,
+    with ``kb`` (re-evaluation under a release) or else the active knowledge-base release."""
     doc = json.loads(job.result_json)
     order = job.sample.order
     phenotype = (doc.get("result") or {}).get("phenotype") or []
     locus = get_locus(home)
     return interpret_analysis(
         doc,
-        load_cached(locus),
+        kb if kb is not None else active_kb(db, locus),
         case_evidence(order, phenotype),
         load_table(home) if home is not None else None,
         decisions(db, job),

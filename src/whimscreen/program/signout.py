@@ -24,7 +24,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whimscreen.program import audit, chromatograms, jobs, lab_identity, notifications, orders
+from whimscreen.program import (
+    audit,
+    chromatograms,
+    jobs,
+    lab_identity,
+    notifications,
+    orders,
+    reclassification,
+)
 from whimscreen.program.classification_review import pending_review, reviewed_analysis
 from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from whimscreen.program.report_context import report_document
@@ -166,8 +174,10 @@ def amend(
     reason: str,
     comment: str | None = None,
     workdir: Path | None = None,
+    task_id: int | None = None,
 ) -> SignOut:
-    """Issue an amended or corrected version of a signed report (``kind``: amended | corrected)."""
+    """Issue an amended or corrected version of a signed report (``kind``: amended | corrected);
+    ``task_id``: the open reclassification task this version resolves."""
     require_role(actor, "director")
     if kind not in KINDS:
         raise InvalidInput("the kind of a new report version is 'amended' or 'corrected'")
@@ -180,6 +190,7 @@ def amend(
     previous = newest(db, order)
     if previous is None:
         raise InvalidState(f"order {order.id} has no signed report to {kind[:-1]}")
+    task = reclassification.task_for_order(db, task_id, order) if task_id is not None else None
     sample = db.scalar(select(Sample).where(Sample.order_id == order.id))
     job = db.get(Job, previous.job_id)
     analysis = _signable(db, actor, order, job, workdir)
@@ -196,6 +207,8 @@ def amend(
             note=f"report version {record.version} ({record.status}) by {actor.name}: {reason}",
         )
     )
+    if task is not None:
+        reclassification.resolve_by_amendment(db, actor, task, record.version)
     audit.record(
         db, actor, "amend", "report", record.id, order.patient_id,
         detail=f"v{record.version} {record.status} replaces v{previous.version}: {reason} "

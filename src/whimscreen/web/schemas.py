@@ -85,6 +85,7 @@ class AmendCreate(BaseModel):
     kind: str  # amended | corrected
     reason: str
     comment: str | None = None
+    task_id: int | None = Field(None, ge=1, le=2**31 - 1)  # the reclassification task it resolves
 
 
 class LabIdentityUpdate(BaseModel):

@@ -295,3 +295,49 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(40))
     patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class KbRelease(Base):
+    """A knowledge-base release file under the data home (``interpretation/kb_release.py``); at most one is
+    active (a partial unique index over ``active``), none active = the package's knowledge base."""
+
+    __tablename__ = "kb_releases"
+    __table_args__ = (_partial_unique("uq_kb_releases_one_active", "active", "active"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    activated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    diff: Mapped[str] = mapped_column(Text)  # JSON: changes against the release it was built from
+
+
+class KbActivation(Base):
+    """Every activation, in order: the release active at a given time (the one a report was signed with);
+    ``release_id`` None = the package's knowledge base was made active again."""
+
+    __tablename__ = "kb_activations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("kb_releases.id"))
+    activated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    activated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class ReclassificationTask(Base):
+    """A signed order whose classification or result changes under a newly activated release; one per
+    (order, release) by a unique constraint, so activating a release twice creates no duplicate."""
+
+    __tablename__ = "reclassification_tasks"
+    __table_args__ = (UniqueConstraint("order_id", "release", name="uq_reclassification_order_release"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    release: Mapped[str] = mapped_column(String(100))
+    changes: Mapped[str] = mapped_column(Text)  # JSON {"variants": [...], "result": {"old", "new"}}
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | closed
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation.knowledge_base import CLASSES
-from whimscreen.program import accession, jobs, orders, signout
+from whimscreen.program import accession, jobs, orders, reclassification, signout
 from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Order, Sample, User
 from whimscreen.web.deps import (
@@ -152,7 +152,7 @@ def amend(
 ):
     """Issue an amended or corrected version of the signed report, with its reason."""
     record = signout.amend(
-        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses"
+        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses", body.task_id
     )
     return report_version_public(record)
 
@@ -227,8 +227,14 @@ def report_download(
 
 @pages.get("/{order_id}/amend")
 def amend_page(
-    request: Request, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
+    request: Request,
+    task: int | None = Query(None, ge=1, le=2**31 - 1),
+    db: Session = DB,
+    user: User = Depends(director),
+    o: Order = Depends(lab_order_scope),
 ):
+    """The form of a new version; from a reclassification task, its summary is the proposed reason."""
+    found = reclassification.task_for_order(db, task, o) if task is not None else None
     current = signout.newest(db, o)
     variants = []
     if current is not None and current.document_json:
@@ -242,7 +248,8 @@ def amend_page(
         {
             "o": _detail(db, o, user),
             "kinds": signout.KINDS,
-            "reason": "",
+            "reason": reclassification.task_summary(found) if found else "",
+            "task_id": found.id if found else None,
             "min_reason": signout.MIN_REASON,
             "job_id": current.job_id if current else None,
             "variants": variants,
@@ -257,11 +264,12 @@ def amend_form(
     kind: str = Form(),
     reason: str = Form(),
     comment: str = Form(""),
+    task_id: int | None = Form(None, ge=1, le=2**31 - 1),
     db: Session = DB,
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.amend(db, user, o, kind, reason, comment or None, request.app.state.home / "analyses")
+    signout.amend(db, user, o, kind, reason, comment or None, request.app.state.home / "analyses", task_id)
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
 
 
