@@ -173,7 +173,9 @@ class Order(Base):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # the order of a rejected sample
     # proband (the WHIM test) | familial (a relative's known familial variant test, program/families.py)
     kind: Mapped[str] = mapped_column(String(10), default="proband", server_default="proband")
-    family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("families.id", use_alter=True, name="fk_orders_family_id"), index=True
+    )
     familial_variant: Mapped[str | None] = mapped_column(String(200))  # chr2:POS:REF:ALT (GRCh38)
     patient: Mapped[Patient] = relationship()
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
