@@ -69,6 +69,10 @@ def sign(
     orders.advance(db, actor, order, "reported", f"signed out by {actor.name}")
     db.flush()
     audit.record(db, actor, "sign", "report", record.id, order.patient_id, detail=record.report_sha256)
+    if order.kind == "familial":  # a relative's result feeds the proband's case evidence (issue 15)
+        from whimscreen.program import family_evidence
+
+        family_evidence.after_signout(db, actor, order, workdir.parent if workdir is not None else None)
     return record
 
 
