@@ -140,6 +140,7 @@ def _include_routes(app: FastAPI) -> None:
         admin,
         auth,
         coordinator,
+        families,
         health,
         lab,
         notifications,
@@ -149,7 +150,9 @@ def _include_routes(app: FastAPI) -> None:
         sponsor,
     )
 
-    for module in (health, auth, admin, patients, orders, lab, review, coordinator, sponsor, notifications):
+    for module in (
+        health, auth, admin, patients, orders, families, lab, review, coordinator, sponsor, notifications
+    ):  # fmt: skip
         app.include_router(module.api)
         app.include_router(module.pages)
 

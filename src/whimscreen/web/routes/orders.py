@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from whimscreen.program import accession, jobs, orders, signout
+from whimscreen.program import accession, families, jobs, orders, signout
 from whimscreen.program.storage.models import Order, Sample, User
 from whimscreen.web.deps import (
     DB,
@@ -135,6 +135,7 @@ def order_page(request: Request, db: Session = DB, o: Order = Depends(order_scop
             "track": orders.TRACK,
             "specimens": accession.SPECIMENS,
             "job": job,
+            "family_id": (f := families.of_proband(db, o.patient_id)) and f.id,
         },
     )
 
