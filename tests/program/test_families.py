@@ -1,0 +1,207 @@
+"""Families (issue 15): a family only from a reported Positive proband; relatives' familial variant orders
+(eligibility by relationship, consent and a minor's assent, the capacity setting with its database-side
+guarantee); the parents' signed results written into the proband's case evidence."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.web.conftest import make_portal
+from tests.web.family_flow import VARIANT, add_relative, consent, positive_proband, relative_tested
+from tests.web.flow import consent_and_order, eligible_patient, ok
+from whimscreen.program import families
+from whimscreen.program.storage.db import unit_of_work
+from whimscreen.program.storage.models import AuditEntry, Order
+
+
+@pytest.fixture
+def portal(tmp_path):
+    p, client = make_portal(tmp_path, f"sqlite:///{tmp_path / 'portal.db'}")
+    yield p
+    client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def family(portal, tmp_path):
+    doc = portal.login("physician")
+    proband = positive_proband(portal, doc, tmp_path)
+    fam = ok(doc.post(f"/api/orders/{proband['id']}/family", json={}), 201)
+    return portal, doc, proband, fam
+
+
+def test_family_only_from_a_reported_positive_proband(portal, tmp_path):
+    doc = portal.login("physician")
+    pid = eligible_patient(doc)
+    order = consent_and_order(doc, pid)
+    r = doc.post(f"/api/orders/{order['id']}/family", json={})
+    assert r.status_code == 409 and "reported Positive" in r.json()["detail"]
+    # a negative proband (no variant), signed: still no family
+    other = eligible_patient(doc, "Bea Example")
+    neg = consent_and_order(doc, other)
+    from tests.web.flow import accession_and_upload
+
+    tech = portal.login("technologist")
+    sample = accession_and_upload(tech, neg["id"], tmp_path, None)
+    ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    portal.run_jobs()
+    assert ok(portal.login("director").post(f"/api/orders/{neg['id']}/signout", json={}), 201)["result"] == (
+        "Negative"
+    )
+    assert doc.post(f"/api/orders/{neg['id']}/family", json={}).status_code == 409
+
+
+def test_family_of_a_positive_proband(family):
+    portal, doc, proband, fam = family
+    assert fam["variant"]["hgvs_c"] == VARIANT and fam["variant"]["key"].startswith("chr2:")
+    assert fam["signed_class"] in ("Pathogenic", "Likely pathogenic")
+    assert [m["relationship"] for m in fam["members"]] == ["proband"]
+    # one family per proband, and another physician cannot start or see it
+    assert doc.post(f"/api/orders/{proband['id']}/family", json={}).status_code == 409
+    assert portal.login("physician2").get(f"/api/families/{fam['id']}").status_code == 404
+    # a patient in a family once; one mother
+    mother = add_relative(doc, fam["id"], "parent", "Mia Mother", side="mother", sex="female")
+    again = {"relationship": "sibling", "display_name": "X", "patient_id": mother["patient_id"]}
+    r = doc.post(f"/api/families/{fam['id']}/members", json=again)
+    assert r.status_code == 409 and "already in this family" in r.json()["detail"]
+    r = doc.post(
+        f"/api/families/{fam['id']}/members",
+        json={"relationship": "parent", "side": "mother", "display_name": "Second Mother"},
+    )
+    assert r.status_code == 409 and "already has a mother" in r.json()["detail"]
+    # removal has a way back, audited
+    reason = {"reason": "entered under the wrong family"}
+    ok(doc.post(f"/api/families/{fam['id']}/members/{mother['id']}/remove", json=reason))
+    fam2 = ok(doc.post(f"/api/families/{fam['id']}/members/{mother['id']}/restore"))
+    assert not next(m for m in fam2["members"] if m["id"] == mother["id"])["removed"]
+    with unit_of_work(portal.app.state.sessions) as db:
+        details = [a.detail for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "family_member"))]
+    assert any("removed: entered under the wrong family" in d for d in details) and "restored" in details
+
+
+def test_relative_order_eligibility_consent_and_assent(family):
+    portal, doc, proband, fam = family
+    untested = add_relative(doc, fam["id"], "other", "Uncle Untested", born=None, affected="yes")
+    r = doc.post(f"/api/families/{fam['id']}/members/{untested['id']}/orders")
+    assert r.status_code == 409 and "record the relative as a patient" in r.json()["detail"]
+    child = add_relative(doc, fam["id"], "child", "Kid Child", born="2020-01-02", sex="male")
+    r = doc.post(f"/api/families/{fam['id']}/members/{child['id']}/orders")
+    assert r.status_code == 409 and "consent" in r.json()["detail"]
+    consent(doc, child["patient_id"], "parent")  # a minor: guardian's consent without assent
+    r = doc.post(f"/api/families/{fam['id']}/members/{child['id']}/orders")
+    assert r.status_code == 409 and "assent" in r.json()["detail"]
+    consent(doc, child["patient_id"], "parent", assent_not_possible="six years old, too young to assent")
+    order = ok(doc.post(f"/api/families/{fam['id']}/members/{child['id']}/orders"), 201)
+    # eligible by relationship: the WHIM criteria (no counts recorded) are not asked for
+    assert order["kind"] == "familial" and order["eligibility"] == "familial"
+    assert order["familial_variant"] == fam["variant"]["key"] and order["status"] == "ordered"
+
+
+def test_capacity_setting_relatives_off_and_on(family):
+    portal, doc, proband, fam = family
+    coord = portal.login("coordinator")
+    ok(coord.put("/api/coordinator/capacity", json={"capacity": 1}))  # the proband holds the one place
+    sib = add_relative(doc, fam["id"], "sibling", "Sam Sibling")
+    consent(doc, sib["patient_id"])
+    order = ok(doc.post(f"/api/families/{fam['id']}/members/{sib['id']}/orders"), 201)
+    assert order["status"] == "ordered"  # off (default): no place needed
+    summary = ok(coord.get("/api/coordinator/summary"))
+    assert summary["enrolled"] == 1 and summary["relatives"]["open"] == 1
+    assert summary["relatives"]["count_against_capacity"] is False
+    # on: relatives count; the sibling's open order now fills a second place -> the next one waits
+    ok(coord.put("/api/coordinator/capacity", json={"capacity": 2}))
+    ok(coord.put("/api/coordinator/relatives", json={"count_against_capacity": True}))
+    assert ok(coord.get("/api/coordinator/summary"))["enrolled"] == 2
+    half = add_relative(doc, fam["id"], "half-sibling", "Hal Half", side="mother")
+    consent(doc, half["patient_id"])
+    waiting = ok(doc.post(f"/api/families/{fam['id']}/members/{half['id']}/orders"), 201)
+    assert waiting["status"] == "waitlisted"
+    new_proband = eligible_patient(doc, "Cy Proband")
+    assert consent_and_order(doc, new_proband)["status"] == "waitlisted"
+    # off again: the relative's waitlisted order is placed without a place, the proband still waits
+    ok(coord.put("/api/coordinator/relatives", json={"count_against_capacity": False}))
+    assert ok(doc.get(f"/api/orders/{waiting['id']}"))["status"] == "ordered"
+    with unit_of_work(portal.app.state.sessions) as db:
+        statuses = dict(db.execute(select(Order.kind, Order.status).where(Order.patient_id == new_proband)).all())
+    assert statuses == {"proband": "ordered"}  # the freed count (1 proband of 2) enrolled the proband
+
+
+def test_capacity_guarantee_holds_when_relatives_count(family):
+    """With relatives counting, concurrent proband and relative orders never exceed the capacity: the
+    capacity row lock serialises every enrolment decision (orders.enter)."""
+    portal, doc, proband, fam = family
+    coord = portal.login("coordinator")
+    ok(coord.put("/api/coordinator/relatives", json={"count_against_capacity": True}))
+    ok(coord.put("/api/coordinator/capacity", json={"capacity": 2}))
+    members = []
+    for n in range(3):
+        m = add_relative(doc, fam["id"], "sibling", f"Sib {n}")
+        consent(doc, m["patient_id"])
+        members.append(m)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(
+            pool.map(lambda m: doc.post(f"/api/families/{fam['id']}/members/{m['id']}/orders").json(), members)
+        )
+    assert sorted(a["status"] for a in answers) == ["ordered", "waitlisted", "waitlisted"]
+    assert ok(coord.get("/api/coordinator/summary"))["enrolled"] == 2
+
+
+def _parents(doc, fam):
+    mother = add_relative(doc, fam["id"], "parent", "Mia Mother", side="mother", sex="female")
+    father = add_relative(doc, fam["id"], "parent", "Fred Father", side="father", sex="male")
+    consent(doc, mother["patient_id"])
+    consent(doc, father["patient_id"])
+    return mother, father
+
+
+def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
+    portal, doc, proband, fam = family
+    mother, father = _parents(doc, fam)
+    m = relative_tested(portal, doc, fam["id"], mother, tmp_path)
+    assert m["result"] == "Not detected" and m["analysis"]["result"]["qc_at_variant"]["covered"]
+    # one parent signed: not determined yet
+    assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] is None
+    f = relative_tested(portal, doc, fam["id"], father, tmp_path)
+    assert f["result"] == "Not detected"
+    assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "assumed"  # PM6
+    ok(doc.put(f"/api/families/{fam['id']}/parentage", json={"confirmed": True, "basis": "STR trio 2026-11-02"}))
+    assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "confirmed"  # PS2
+    with unit_of_work(portal.app.state.sessions) as db:
+        details = [a.detail or "" for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "order"))]
+    assert any(f"case evidence from family {fam['id']}: de novo None -> assumed" in d for d in details)
+    # the family page, the PED export and the report's relatives
+    page = doc.get(f"/families/{fam['id']}")
+    assert page.status_code == 200 and "<svg" in page.text and "Not detected" in page.text
+    ped = doc.get(f"/families/{fam['id']}/pedigree.ped").text
+    assert "proband" in ped and "non-carrier" in ped
+    with unit_of_work(portal.app.state.sessions) as db:
+        rows = families.relatives_for_report(db, db.get(Order, proband["id"]))
+    assert sorted((r["relationship"], r["result"]) for r in rows) == [
+        ("parent (father)", "Not detected"),
+        ("parent (mother)", "Not detected"),
+    ]
+
+
+def test_one_inconclusive_parent_leaves_de_novo_not_determined(family, tmp_path):
+    portal, doc, proband, fam = family
+    mother, father = _parents(doc, fam)
+    assert relative_tested(portal, doc, fam["id"], mother, tmp_path)["result"] == "Not detected"
+    f = relative_tested(portal, doc, fam["id"], father, tmp_path, coverage=False)
+    assert f["result"] == "Inconclusive"
+    assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] is None
+    ev = ok(doc.get(f"/api/families/{fam['id']}/evidence"))
+    assert ev["inheritance"] == "not_determined" and "Inconclusive" in ev["why"]
+
+
+def test_carrier_mother_gives_maternal_and_segregation(family, tmp_path):
+    """An affected carrier mother: inherited (no de novo) and one informative meiosis for PP1."""
+    portal, doc, proband, fam = family
+    mother, father = _parents(doc, fam)
+    ok(doc.put(f"/api/families/{fam['id']}/members/{mother['id']}", json={"affected": "yes"}))
+    assert relative_tested(portal, doc, fam["id"], mother, tmp_path, VARIANT)["result"] == "Detected"
+    assert relative_tested(portal, doc, fam["id"], father, tmp_path)["result"] == "Not detected"
+    order = ok(doc.get(f"/api/orders/{proband['id']}"))
+    assert order["de_novo"] is None and order["segregation_meioses"] == 1
+    assert ok(doc.get(f"/api/families/{fam['id']}/evidence"))["inheritance"] == "maternal"
