@@ -75,7 +75,8 @@ def test_family_of_a_positive_proband(family):
     fam2 = ok(doc.post(f"/api/families/{fam['id']}/members/{mother['id']}/restore"))
     assert not next(m for m in fam2["members"] if m["id"] == mother["id"])["removed"]
     with unit_of_work(portal.app.state.sessions) as db:
-        details = [a.detail for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "family_member"))]
+        found = db.scalars(select(AuditEntry).where(AuditEntry.entity == "family_member"))
+        details = [a.detail for a in found]
     assert any("removed: entered under the wrong family" in d for d in details) and "restored" in details
 
 
@@ -122,7 +123,8 @@ def test_capacity_setting_relatives_off_and_on(family):
     ok(coord.put("/api/coordinator/relatives", json={"count_against_capacity": False}))
     assert ok(doc.get(f"/api/orders/{waiting['id']}"))["status"] == "ordered"
     with unit_of_work(portal.app.state.sessions) as db:
-        statuses = dict(db.execute(select(Order.kind, Order.status).where(Order.patient_id == new_proband)).all())
+        query = select(Order.kind, Order.status).where(Order.patient_id == new_proband)
+        statuses = dict(db.execute(query).all())
     assert statuses == {"proband": "ordered"}  # the freed count (1 proband of 2) enrolled the proband
 
 
@@ -141,9 +143,8 @@ def test_capacity_guarantee_holds_when_relatives_count(family):
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as pool:
-        answers = list(
-            pool.map(lambda m: doc.post(f"/api/families/{fam['id']}/members/{m['id']}/orders").json(), members)
-        )
+        path = f"/api/families/{fam['id']}/members/{{}}/orders"
+        answers = list(pool.map(lambda m: doc.post(path.format(m["id"])).json(), members))
     assert sorted(a["status"] for a in answers) == ["ordered", "waitlisted", "waitlisted"]
     assert ok(coord.get("/api/coordinator/summary"))["enrolled"] == 2
 
@@ -166,7 +167,8 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
     f = relative_tested(portal, doc, fam["id"], father, tmp_path)
     assert f["result"] == "Not detected"
     assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "assumed"  # PM6
-    ok(doc.put(f"/api/families/{fam['id']}/parentage", json={"confirmed": True, "basis": "STR trio 2026-11-02"}))
+    confirmed = {"confirmed": True, "basis": "STR trio 2026-11-02"}
+    ok(doc.put(f"/api/families/{fam['id']}/parentage", json=confirmed))
     assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "confirmed"  # PS2
     with unit_of_work(portal.app.state.sessions) as db:
         details = [a.detail or "" for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "order"))]

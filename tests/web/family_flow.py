@@ -59,5 +59,3 @@ def relative_tested(portal, doc, family_id: int, member: dict, tmp_path, variant
     review = ok(tech.get(f"/api/samples/{sample['id']}/review"))
     signed = ok(portal.login("director").post(f"/api/orders/{order['id']}/signout", json={}), 201)
     return {"order": order, "analysis": review["analysis"], "result": signed["result"]}
-
-
