@@ -246,7 +246,8 @@ def test_order_a_relative_from_a_positive_proband(server, tmp_path):
         page.fill("#consented_on", date.today().isoformat())
         page.click("text=Record consent")
         page.goto(family_url)
-        page.locator("tr", has_text="Sam Sibling").locator("button", has_text="Order familial variant").click()
+        sibling = page.locator("tr", has_text="Sam Sibling")
+        sibling.locator("button", has_text="Order familial variant").click()
         content = page.content()
         assert "Status: Ordered" in content and "Known familial variant test" in content
         relative_order = page.url
