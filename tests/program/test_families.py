@@ -170,6 +170,10 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
     confirmed = {"confirmed": True, "basis": "STR trio 2026-11-02"}
     ok(doc.put(f"/api/families/{fam['id']}/parentage", json=confirmed))
     assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "confirmed"  # PS2
+    now = ok(doc.get(f"/api/families/{fam['id']}"))
+    print("CLASSES", now["signed_class"], now["current_class"])
+    queue = ok(portal.login("director").get("/api/review-queue"))
+    print("QUEUE", queue)
     with unit_of_work(portal.app.state.sessions) as db:
         details = [a.detail or "" for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "order"))]
     assert any(f"case evidence from family {fam['id']}: de novo None -> assumed" in d for d in details)

@@ -63,7 +63,7 @@ def _home(request: Request):
     return request.app.state.home
 
 
-def _detail(db: Session, f: Family) -> dict:
+def _detail(db: Session, f: Family, home=None) -> dict:
     results = families.member_results(db, f)
     order = db.get(Order, f.proband_order_id)
     members = []
@@ -94,6 +94,7 @@ def _detail(db: Session, f: Family) -> dict:
         "proband_order_id": f.proband_order_id,
         "variant": {"key": f.variant_key, "hgvs_c": f.variant_hgvs_c, "hgvs_p": f.variant_hgvs_p},
         "signed_class": f.signed_class,
+        "current_class": family_evidence.current_class(db, f, home),
         "parentage": f.parentage,
         "parentage_basis": f.parentage_basis,
         "proband_evidence": {"de_novo": order.de_novo, "segregation_meioses": order.segregation_meioses or 0},
@@ -105,19 +106,20 @@ def _detail(db: Session, f: Family) -> dict:
 @api.post("/orders/{order_id}/family", status_code=201)
 def create_family(body: FamilyCreate, request: Request, db: Session = DB, o: Order = Depends(own_order)):
     """Start the family of a reported Positive proband (its physician); the familial variant is fixed."""
-    return _detail(db, families.create(db, request.state.user, o, _home(request), body.variant_key))
+    family = families.create(db, request.state.user, o, _home(request), body.variant_key)
+    return _detail(db, family, _home(request))
 
 
 @api.get("/families/{family_id}")
-def get_family(db: Session = DB, f: Family = Depends(family_scope)):
-    return _detail(db, f)
+def get_family(request: Request, db: Session = DB, f: Family = Depends(family_scope)):
+    return _detail(db, f, request.app.state.home)
 
 
 @api.post("/families/{family_id}/members", status_code=201)
 def add_member(body: MemberCreate, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     families.add_member(db, request.state.user, f, **body.model_dump())
     family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
-    return _detail(db, f)
+    return _detail(db, f, request.app.state.home)
 
 
 @api.put("/families/{family_id}/members/{member_id}")
@@ -127,7 +129,7 @@ def update_member(
     m = families.member_for(db, request.state.user, f, member_id)
     families.update_member(db, request.state.user, f, m, body.affected, body.hpo, body.deceased)
     family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
-    return _detail(db, f)
+    return _detail(db, f, request.app.state.home)
 
 
 @api.post("/families/{family_id}/members/{member_id}/remove")
@@ -137,7 +139,7 @@ def remove_member(
     m = families.member_for(db, request.state.user, f, member_id)
     families.remove_member(db, request.state.user, f, m, body.reason)
     family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
-    return _detail(db, f)
+    return _detail(db, f, request.app.state.home)
 
 
 @api.post("/families/{family_id}/members/{member_id}/restore")
@@ -145,7 +147,7 @@ def restore_member(member_id: Id, request: Request, db: Session = DB, f: Family 
     m = families.member_for(db, request.state.user, f, member_id)
     families.restore_member(db, request.state.user, f, m)
     family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
-    return _detail(db, f)
+    return _detail(db, f, request.app.state.home)
 
 
 @api.post("/families/{family_id}/members/{member_id}/orders", status_code=201)
@@ -158,7 +160,7 @@ def order_relative(member_id: Id, request: Request, db: Session = DB, f: Family 
 @api.put("/families/{family_id}/parentage")
 def set_parentage(body: Parentage, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     family_evidence.set_parentage(db, request.state.user, f, body.confirmed, body.basis, _home(request))
-    return _detail(db, f)
+    return _detail(db, f, request.app.state.home)
 
 
 @api.get("/families/{family_id}/evidence")
@@ -182,7 +184,7 @@ def family_page(request: Request, db: Session = DB, f: Family = Depends(family_s
         request,
         "families/detail.html",
         {
-            "f": _detail(db, f),
+            "f": _detail(db, f, request.app.state.home),
             "svg": to_svg(ped, f"Pedigree of family {f.id}"),
             "evidence": family_evidence.de_novo_status(db, f),
             "notes": notes,
@@ -198,7 +200,10 @@ def family_letter(request: Request, db: Session = DB, f: Family = Depends(family
     return render(
         request,
         "families/letter.html",
-        {"f": _detail(db, f), "doctor": {"name": doctor.name, "institution": doctor.institution or ""}},
+        {
+            "f": _detail(db, f, request.app.state.home),
+            "doctor": {"name": doctor.name, "institution": doctor.institution or ""},
+        },
     )
 
 
