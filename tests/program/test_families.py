@@ -171,9 +171,8 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
     ok(doc.put(f"/api/families/{fam['id']}/parentage", json=confirmed))
     assert ok(doc.get(f"/api/orders/{proband['id']}"))["de_novo"] == "confirmed"  # PS2
     now = ok(doc.get(f"/api/families/{fam['id']}"))
-    print("CLASSES", now["signed_class"], now["current_class"])
-    queue = ok(portal.login("director").get("/api/review-queue"))
-    print("QUEUE", queue)
+    assert now["signed_class"] == now["current_class"] == "Likely pathogenic"  # PS2 alone does not lift it
+    assert ok(portal.login("director").get("/api/review-queue")) == []
     with unit_of_work(portal.app.state.sessions) as db:
         details = [a.detail or "" for a in db.scalars(select(AuditEntry).where(AuditEntry.entity == "order"))]
     assert any(f"case evidence from family {fam['id']}: de novo None -> assumed" in d for d in details)
@@ -188,6 +187,29 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
         ("parent (father)", "Not detected"),
         ("parent (mother)", "Not detected"),
     ]
+
+
+def test_a_class_changed_by_the_family_goes_to_the_review_queue(portal, tmp_path):
+    """Myelokathexis (the highest phenotype tier) and a de novo variant with confirmed parentage give PS2
+    strong: R334* moves from the signed Likely pathogenic to Pathogenic; the directors are told and the
+    proband's order is in the review queue with the reason."""
+    doc = portal.login("physician")
+    proband = positive_proband(portal, doc, tmp_path, myelokathexis=True)
+    fam = ok(doc.post(f"/api/orders/{proband['id']}/family", json={}), 201)
+    assert fam["signed_class"] == "Likely pathogenic"
+    confirmed = {"confirmed": True, "basis": "STR trio 2026-11-02"}
+    ok(doc.put(f"/api/families/{fam['id']}/parentage", json=confirmed))
+    assert ok(portal.login("director").get("/api/review-queue")) == []  # no parents' results yet
+    mother, father = _parents(doc, fam)
+    relative_tested(portal, doc, fam["id"], mother, tmp_path)
+    relative_tested(portal, doc, fam["id"], father, tmp_path)
+    assert ok(doc.get(f"/api/families/{fam['id']}"))["current_class"] == "Pathogenic"
+    director = portal.login("director")
+    queue = ok(director.get("/api/review-queue"))
+    assert [(q["order_id"], q.get("family_id")) for q in queue] == [(proband["id"], fam["id"])]
+    assert "signed report says Likely pathogenic" in queue[0]["reasons"][0]
+    notes = [n["message"] for n in ok(director.get("/api/notifications"))]
+    assert any("from Likely pathogenic (signed) to Pathogenic" in n for n in notes)
 
 
 def test_one_inconclusive_parent_leaves_de_novo_not_determined(family, tmp_path):

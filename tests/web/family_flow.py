@@ -13,9 +13,12 @@ from whimscreen.reference.demo import demo_locus
 VARIANT = "NM_003467.3:c.1000C>T"
 
 
-def positive_proband(portal, doc, tmp_path, name="Ada Example") -> dict:
+def positive_proband(portal, doc, tmp_path, name="Ada Example", myelokathexis=None) -> dict:
     """A proband's order signed Positive for c.1000C>T (R334*)."""
     pid = eligible_patient(doc, name)
+    if myelokathexis is not None:
+        clinical = {"recurrent_infections": True, "warts": True, "myelokathexis": myelokathexis}
+        ok(doc.put(f"/api/patients/{pid}/clinical", json=clinical))
     order = consent_and_order(doc, pid)
     tech = portal.login("technologist")
     sample = accession_and_upload(tech, order["id"], tmp_path, VARIANT)
