@@ -4,12 +4,15 @@ guarantee); the parents' signed results written into the proband's case evidence
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from sqlalchemy import select
 
 from tests.web.conftest import make_portal
 from tests.web.family_flow import VARIANT, add_relative, consent, positive_proband, relative_tested
 from tests.web.flow import consent_and_order, eligible_patient, ok
+from whimscreen.interpretation.pedigree import from_phenopacket_json, read_ped
 from whimscreen.program import families
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import AuditEntry, Order
@@ -78,6 +81,21 @@ def test_family_of_a_positive_proband(family):
         found = db.scalars(select(AuditEntry).where(AuditEntry.entity == "family_member"))
         details = [a.detail for a in found]
     assert any("removed: entered under the wrong family" in d for d in details) and "restored" in details
+
+
+def test_bad_member_input_is_refused_with_one_clear_line(family):
+    portal, doc, proband, fam = family
+    path = f"/api/families/{fam['id']}/members"
+    cases = [
+        ({"relationship": "sibling", "display_name": "A", "hpo": ["HP:12"]}, "not an HPO id"),
+        ({"relationship": "parent", "display_name": "B"}, "mother or the father"),
+        ({"relationship": "parent", "side": "father", "sex": "female", "display_name": "C"}, "father's sex"),
+        ({"relationship": "child", "side": "mother", "display_name": "D"}, "side"),
+    ]
+    for body, words in cases:
+        r = doc.post(path, json=body)
+        assert r.status_code in (400, 422) and words in r.json()["detail"], (body, r.text)
+    assert [m["relationship"] for m in ok(doc.get(f"/api/families/{fam['id']}"))["members"]] == ["proband"]
 
 
 def test_relative_order_eligibility_consent_and_assent(family):
@@ -179,8 +197,18 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
     # the family page, the PED export and the report's relatives
     page = doc.get(f"/families/{fam['id']}")
     assert page.status_code == 200 and "<svg" in page.text and "Not detected" in page.text
-    ped = doc.get(f"/families/{fam['id']}/pedigree.ped").text
-    assert "proband" in ped and "non-carrier" in ped
+    ped = read_ped(doc.get(f"/families/{fam['id']}/pedigree.ped").text)
+    assert {p.id: p.carrier for p in ped.persons} == {
+        "father": "non-carrier",
+        "mother": "non-carrier",
+        "proband": "carrier",
+    }
+    assert ped.by_id["proband"].father == "father" and ped.by_id["proband"].proband
+    pheno = from_phenopacket_json(doc.get(f"/families/{fam['id']}/pedigree.json").text)
+    assert {p.id for p in pheno.persons} == {"father", "mother", "proband"}
+    assert "Mia" not in doc.get(f"/families/{fam['id']}/pedigree.ped").text  # no names leave in exports
+    letter = html.unescape(doc.get(f"/families/{fam['id']}/letter").text)
+    assert VARIANT.split(":")[1] in letter and "50% (1 in 2) chance" in letter and "Physician" in letter
     with unit_of_work(portal.app.state.sessions) as db:
         rows = families.relatives_for_report(db, db.get(Order, proband["id"]))
     assert sorted((r["relationship"], r["result"]) for r in rows) == [
