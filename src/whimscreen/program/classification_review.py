@@ -86,7 +86,9 @@ def reviewed_analysis(db: Session, job: Job, home: Path | None) -> dict:
     locus = get_locus(home)
     if order.kind == "familial":  # a relative's known familial variant test
         familial = annotate(locus, parse_variant(locus, order.familial_variant)).to_dict()
-        return interpret_familial(doc, familial, load_cached(locus), case_evidence(order, phenotype))
+        population = load_table(home) if home is not None else None
+        evidence = case_evidence(order, phenotype)
+        return interpret_familial(doc, familial, load_cached(locus), evidence, population)
     return interpret_analysis(
         doc,
         load_cached(locus),

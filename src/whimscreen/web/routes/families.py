@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from whimscreen.interpretation.pedigree import to_phenopacket, write_ped
+from whimscreen.interpretation.pedigree import segregation, to_phenopacket, write_ped
 from whimscreen.program import access, families, family_evidence
 from whimscreen.program.storage.models import Family, Order, User
 from whimscreen.reporting.pedigree_svg import to_svg
@@ -167,8 +167,6 @@ def set_parentage(body: Parentage, request: Request, db: Session = DB, f: Family
 def evidence(db: Session = DB, f: Family = Depends(family_scope)):
     """What the family's signed results say: de novo status, informative meioses, notes."""
     ped, notes = family_evidence.pedigree(db, f)
-    from whimscreen.interpretation.pedigree import segregation
-
     seg = segregation(ped)
     return family_evidence.de_novo_status(db, f) | {
         "meioses": 0 if seg.against else seg.meioses,
