@@ -60,5 +60,8 @@ def relative_tested(portal, doc, family_id: int, member: dict, tmp_path, variant
     ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
     assert portal.run_jobs() == 1
     review = ok(tech.get(f"/api/samples/{sample['id']}/review"))
+    lab_page = tech.get(f"/lab/samples/{sample['id']}")
+    assert lab_page.status_code == 200 and "Known familial variant test" in lab_page.text
+    assert review["analysis"]["result"]["test"] == "familial variant"
     signed = ok(portal.login("director").post(f"/api/orders/{order['id']}/signout", json={}), 201)
     return {"order": order, "analysis": review["analysis"], "result": signed["result"]}
