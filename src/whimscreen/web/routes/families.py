@@ -17,7 +17,7 @@ from whimscreen.program import access, families, family_evidence
 from whimscreen.program.storage.models import Family, Order, User
 from whimscreen.reporting.pedigree_svg import to_svg
 from whimscreen.web.deps import DB, physician
-from whimscreen.web.schemas import ERRORS, Id, Rejection, order_public
+from whimscreen.web.schemas import ERRORS, MAX_ID, Id, Rejection, order_public
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["families"], responses=ERRORS)
@@ -37,7 +37,7 @@ class MemberCreate(BaseModel):
     affected: Literal["yes", "no", "unknown"] = "unknown"
     hpo: list[str] = Field(default_factory=list, max_length=50)
     deceased: bool = False
-    patient_id: int | None = None
+    patient_id: int | None = Field(None, ge=1, le=MAX_ID, description="link one of your patients")
 
 
 class MemberUpdate(BaseModel):
