@@ -88,6 +88,12 @@ def test_family_of_a_positive_proband(family):
         json={"relationship": "parent", "side": "mother", "display_name": "Second Mother"},
     )
     assert r.status_code == 409 and "already has a mother" in r.json()["detail"]
+    # a correction from the page, audited with the values before
+    form = {"affected": "no", "hpo": "HP:0001875", "csrf_token": doc.headers["X-CSRF-Token"]}
+    r = doc.post(f"/families/{fam['id']}/members/{mother['id']}/edit", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    now = next(m for m in ok(doc.get(f"/api/families/{fam['id']}"))["members"] if m["id"] == mother["id"])
+    assert (now["affected"], now["hpo"]) == ("no", ["HP:0001875"])
     # removal has a way back, audited
     reason = {"reason": "entered under the wrong family"}
     ok(doc.post(f"/api/families/{fam['id']}/members/{mother['id']}/remove", json=reason))
@@ -97,6 +103,7 @@ def test_family_of_a_positive_proband(family):
         found = db.scalars(select(AuditEntry).where(AuditEntry.entity == "family_member"))
         details = [a.detail for a in found]
     assert any("removed: entered under the wrong family" in d for d in details) and "restored" in details
+    assert "affected unknown, hpo -, deceased False -> affected no, hpo HP:0001875, deceased False" in details
 
 
 def test_bad_member_input_is_refused_with_one_clear_line(family):
@@ -274,3 +281,24 @@ def test_carrier_mother_gives_maternal_and_segregation(family, tmp_path):
     order = ok(doc.get(f"/api/orders/{proband['id']}"))
     assert order["de_novo"] is None and order["segregation_meioses"] == 1
     assert ok(doc.get(f"/api/families/{fam['id']}/evidence"))["inheritance"] == "maternal"
+
+
+def test_pedigree_from_the_members(family):
+    """Siblings share both parents (unknown founders when untested), a half-sibling the parent on their
+    side, the proband's children descend from the proband and a partner; 'other' is listed, not placed."""
+    portal, doc, proband, fam = family
+    sib = add_relative(doc, fam["id"], "sibling", "Sam Sibling", sex="male")
+    half = add_relative(doc, fam["id"], "half-sibling", "Hal Half", side="father", born=None)
+    kid = add_relative(doc, fam["id"], "child", "Kid Child", born=None, affected="yes")
+    add_relative(doc, fam["id"], "other", "Aunt Other", born=None)
+    ped = read_ped(doc.get(f"/families/{fam['id']}/pedigree.ped").text)
+    by = ped.by_id
+    assert (by["proband"].father, by["proband"].mother) == ("father", "mother")
+    assert (by[f"sibling-{sib['id']}"].father, by[f"sibling-{sib['id']}"].mother) == ("father", "mother")
+    assert by[f"half-sibling-{half['id']}"].father == "father"
+    assert by[f"half-sibling-{half['id']}"].mother == f"mother-of-{half['id']}"
+    child = by[f"child-{kid['id']}"]
+    assert child.mother == "proband" and child.father == "partner" and child.affected is True
+    assert not any("Aunt" in p.id or p.id.startswith("other-") for p in ped.persons)
+    page = doc.get(f"/families/{fam['id']}").text
+    assert "Aunt Other: relationship &#39;other&#39;, not placed in the pedigree" in page

@@ -134,6 +134,7 @@ EXPECT = {
     ("GET", "/families/{family_id}/pedigree.json"): (PHYS, True),
     ("POST", "/orders/{order_id}/family"): (PHYS, True),
     ("POST", "/families/{family_id}/members"): (PHYS, True),
+    ("POST", "/families/{family_id}/members/{member_id}/edit"): (PHYS, True),
     ("POST", "/families/{family_id}/members/{member_id}/remove"): (PHYS, True),
     ("POST", "/families/{family_id}/members/{member_id}/restore"): (PHYS, True),
     ("POST", "/families/{family_id}/members/{member_id}/orders"): (PHYS, True),

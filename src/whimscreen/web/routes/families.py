@@ -257,6 +257,22 @@ def add_member_form(
     return RedirectResponse(f"/families/{f.id}", status_code=303)
 
 
+@pages.post("/families/{family_id}/members/{member_id}/edit")
+def edit_member_form(
+    member_id: Id,
+    request: Request,
+    affected: str = Form(),
+    hpo: str = Form(""),
+    deceased: str = Form(""),
+    db: Session = DB,
+    f: Family = Depends(family_scope),
+):
+    m = families.member_for(db, request.state.user, f, member_id)
+    families.update_member(db, request.state.user, f, m, affected, hpo, deceased == "yes")
+    family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
+    return RedirectResponse(f"/families/{f.id}", status_code=303)
+
+
 @pages.post("/families/{family_id}/members/{member_id}/remove")
 def remove_member_form(
     member_id: Id, request: Request, reason: str = Form(), db: Session = DB, f: Family = Depends(family_scope)
