@@ -136,6 +136,28 @@ EXPECT = {
     ("POST", "/admin/kb/curated"): ({"admin", "director"}, False),
     ("GET", "/lab/reclassification"): ({"director"}, False),
     ("POST", "/lab/reclassification/{task_id}/close"): ({"director"}, False),
+    ("PUT", "/api/coordinator/relatives"): ({"coordinator"}, False),
+    ("POST", "/coordinator/relatives"): ({"coordinator"}, False),
+    ("POST", "/api/orders/{order_id}/family"): (PHYS, True),
+    ("GET", "/api/families/{family_id}"): (PHYS, True),
+    ("POST", "/api/families/{family_id}/members"): (PHYS, True),
+    ("PUT", "/api/families/{family_id}/members/{member_id}"): (PHYS, True),
+    ("POST", "/api/families/{family_id}/members/{member_id}/remove"): (PHYS, True),
+    ("POST", "/api/families/{family_id}/members/{member_id}/restore"): (PHYS, True),
+    ("POST", "/api/families/{family_id}/members/{member_id}/orders"): (PHYS, True),
+    ("PUT", "/api/families/{family_id}/parentage"): (PHYS, True),
+    ("GET", "/api/families/{family_id}/evidence"): (PHYS, True),
+    ("GET", "/families/{family_id}"): (PHYS, True),
+    ("GET", "/families/{family_id}/letter"): (PHYS, True),
+    ("GET", "/families/{family_id}/pedigree.ped"): (PHYS, True),
+    ("GET", "/families/{family_id}/pedigree.json"): (PHYS, True),
+    ("POST", "/orders/{order_id}/family"): (PHYS, True),
+    ("POST", "/families/{family_id}/members"): (PHYS, True),
+    ("POST", "/families/{family_id}/members/{member_id}/edit"): (PHYS, True),
+    ("POST", "/families/{family_id}/members/{member_id}/remove"): (PHYS, True),
+    ("POST", "/families/{family_id}/members/{member_id}/restore"): (PHYS, True),
+    ("POST", "/families/{family_id}/members/{member_id}/orders"): (PHYS, True),
+    ("POST", "/families/{family_id}/parentage"): (PHYS, True),
 }
 
 
@@ -148,6 +170,12 @@ def world(sqlite_portal, tmp_path):
     tech = sqlite_portal.login("technologist")
     sample = accession_and_upload(tech, order["id"], tmp_path)
     job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    # signed Positive, so that the proband has a family with a relative (the family routes' objects)
+    sqlite_portal.run_jobs()
+    ok(sqlite_portal.login("director").post(f"/api/orders/{order['id']}/signout", json={}), 201)
+    family = ok(doc.post(f"/api/orders/{order['id']}/family", json={}), 201)
+    relative = {"relationship": "sibling", "display_name": "Sib Example", "birth_date": "2010-01-01"}
+    family = ok(doc.post(f"/api/families/{family['id']}/members", json=relative), 201)
     other = next(
         u for u in ok(sqlite_portal.login("admin").get("/api/admin/users")) if u["email"].startswith("doc2")
     )
@@ -158,6 +186,8 @@ def world(sqlite_portal, tmp_path):
         "job_id": job["id"],
         "upload_id": ok(tech.get(f"/api/samples/{sample['id']}/review"))["uploads"][0]["id"],
         "user_id": other["id"],
+        "family_id": family["id"],
+        "member_id": family["members"][-1]["id"],
         "decision": "approve",
         "version": "2026.12.2+clinvar.20261124",  # no such release: allowed roles get 404
         "task_id": 1,

@@ -259,3 +259,60 @@ def test_director_amends_a_signed_report_and_the_physician_sees_both_versions(se
     assert "AMENDED" not in pdf_pages(old.read_bytes(), tmp_path)[0]
     first = pdf_pages(new.read_bytes(), tmp_path)[0]
     assert "AMENDED — replaces version 1 of" in first and reason in first
+
+
+def test_order_a_relative_from_a_positive_proband(server, tmp_path):
+    """A physician starts the family of a signed Positive proband, adds a sibling, records the consent and
+    orders the sibling's known familial variant test; the family page shows the pedigree."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.flow import accession_and_upload, consent_and_order, eligible_patient, ok
+    from tests.web.live import login
+
+    base = server
+    doc, tech = login(base, "physician"), login(base, "technologist")
+    order = consent_and_order(doc, eligible_patient(doc))
+    sample = accession_and_upload(tech, order["id"], tmp_path, "NM_003467.3:c.1000C>T")
+    job = ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    deadline = time.time() + 120
+    while ok(tech.get(f"/api/jobs/{job['id']}"))["status"] in ("queued", "running"):
+        assert time.time() < deadline, "the analysis did not finish"
+        time.sleep(0.5)
+    ok(login(base, "director").post(f"/api/orders/{order['id']}/signout", json={}), 201)
+    shots = Path(os.environ.get("WHIMSCREEN_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        _login(page, base, STAFF["physician"])
+        page.goto(f"{base}/orders/{order['id']}")
+        assert "Result: Positive" in page.content()
+        page.click("#start-family")
+        assert "c.1000C>T" in page.inner_text("#familial-variant")
+        family_url = page.url
+        page.fill("#display_name", "Sam Sibling")
+        page.select_option("#relationship", "sibling")
+        page.select_option("#sex", "male")
+        page.fill("#birth_date", "1999-04-05")
+        page.click("text=Add relative")
+        row = page.locator("tr", has_text="Sam Sibling")
+        assert "sibling" in row.inner_text()
+        row.locator("a", has_text="consent").click()  # the sibling's patient page
+        page.fill("#given_by", "Sam Sibling")
+        page.select_option("#relationship", "self")
+        page.fill("#consented_on", date.today().isoformat())
+        page.click("text=Record consent")
+        page.goto(family_url)
+        sibling = page.locator("tr", has_text="Sam Sibling")
+        sibling.locator("button", has_text="Order familial variant").click()
+        content = page.content()
+        assert "Status: Ordered" in content and "Known familial variant test" in content
+        relative_order = page.url
+        page.click("a[href^='/families/']")
+        assert page.locator("#pedigree svg").count() == 1
+        assert "order #" in page.locator("tr", has_text="Sam Sibling").inner_text()
+        page.screenshot(path=str(shots / "family-relative-ordered.png"), full_page=True)
+        browser.close()
+    placed = ok(doc.get(f"/api/orders/{relative_order.rsplit('/', 1)[1]}"))
+    assert placed["kind"] == "familial" and placed["status"] == "ordered"

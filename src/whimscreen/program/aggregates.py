@@ -12,6 +12,7 @@ from whimscreen.program.storage.models import Order, Sample
 from whimscreen.program.users import require_role
 
 CATEGORIES = ("Positive", "Negative", "Uncertain", "Inconclusive")
+FAMILIAL_CATEGORIES = ("Detected", "Not detected", "Inconclusive")
 
 
 def _days(pairs) -> dict:
@@ -24,18 +25,21 @@ def _days(pairs) -> dict:
 
 def summary(db: Session, actor) -> dict:
     require_role(actor, "coordinator")
-    by_status = dict(db.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    proband = Order.kind == "proband"
+    by_status = dict(
+        db.execute(select(Order.status, func.count()).where(proband).group_by(Order.status)).all()
+    )
     by_result = dict(
         db.execute(
             select(Order.result_category, func.count())
-            .where(Order.status == "reported")
+            .where(Order.status == "reported", proband)
             .group_by(Order.result_category)
         ).all()
     )
     reported = db.execute(
         select(Order.created_at, Sample.received_at, Order.reported_at)
         .join(Sample, Sample.order_id == Order.id)
-        .where(Order.status == "reported")
+        .where(Order.status == "reported", proband)
     ).all()
     return {
         "capacity": config.capacity(db),
@@ -45,4 +49,26 @@ def summary(db: Session, actor) -> dict:
         "results": {c: by_result.get(c, 0) for c in CATEGORIES},
         "turnaround_order_to_report": _days((o, r) for o, _, r in reported),
         "turnaround_receipt_to_report": _days((s, r) for _, s, r in reported),
+        "relatives": _relatives(db),
+    }
+
+
+def _relatives(db: Session) -> dict:
+    """Relatives' familial variant tests, counted apart from the probands (issue 15)."""
+    familial = Order.kind == "familial"
+    by_status = dict(
+        db.execute(select(Order.status, func.count()).where(familial).group_by(Order.status)).all()
+    )
+    by_result = dict(
+        db.execute(
+            select(Order.result_category, func.count())
+            .where(familial, Order.status == "reported")
+            .group_by(Order.result_category)
+        ).all()
+    )
+    return {
+        "count_against_capacity": config.relatives_count(db),
+        "open": sum(by_status.get(s, 0) for s in orders.OPEN),
+        "by_status": {s: by_status.get(s, 0) for s in orders.STATUSES},
+        "results": {c: by_result.get(c, 0) for c in FAMILIAL_CATEGORIES},
     }

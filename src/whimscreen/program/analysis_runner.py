@@ -11,27 +11,46 @@ from pathlib import Path
 
 from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.interpretation.evidence import Evidence
+from whimscreen.interpretation.familial import interpret_familial
 from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis
 from whimscreen.program.kb_releases import active_kb
 from whimscreen.reference import get_locus
+from whimscreen.reference.annotate import annotate
+from whimscreen.reference.parse import parse_variant
 from whimscreen.reporting import chromatogram
 
 
 def run_analysis(
-    paths: list[Path], sample_id: str, out_dir: Path, evidence: Evidence, home: Path | None
+    paths: list[Path],
+    sample_id: str,
+    out_dir: Path,
+    evidence: Evidence,
+    home: Path | None,
+    familial_variant: str | None = None,
 ) -> dict:
     """``evidence``: the case (phenotype from the eligibility record, de novo status and segregation from
     the order); the lab's population table is applied when one was imported, and the active knowledge-base
-    release (the package's knowledge base when none is active)."""
+    release (the package's knowledge base when none is active).  ``familial_variant``
+    (chr2:POS:REF:ALT): a relative's known familial variant test (Detected / Not detected / Inconclusive)."""
     locus = get_locus(home)
     kb, population = active_kb(home, locus), load_table(home) if home is not None else None
+    if familial_variant:
+        familial = annotate(locus, parse_variant(locus, familial_variant)).to_dict()
+
+        def enrich(doc: dict) -> dict:
+            return interpret_familial(doc, familial, kb, evidence, population)
+    else:
+
+        def enrich(doc: dict) -> dict:
+            return interpret_analysis(doc, kb, evidence, population)
+
     analyze_paths(
         [Path(p) for p in paths],
         sample_id,
         out_dir,
         locus,
-        enrich=lambda doc: interpret_analysis(doc, kb, evidence, population),
+        enrich=enrich,
         render=chromatogram.render,  # chromatogram excerpts for Sanger traces (the review screen shows them)
     )
     return json.loads((Path(out_dir) / f"{sample_id}.json").read_text())
@@ -43,5 +62,12 @@ class AnalysisRunner:
     def __init__(self, home: Path | None):
         self.home = home
 
-    def __call__(self, paths: list[Path], sample_id: str, out_dir: Path, evidence: Evidence) -> dict:
-        return run_analysis(paths, sample_id, out_dir, evidence, self.home)
+    def __call__(
+        self,
+        paths: list[Path],
+        sample_id: str,
+        out_dir: Path,
+        evidence: Evidence,
+        familial_variant: str | None = None,
+    ) -> dict:
+        return run_analysis(paths, sample_id, out_dir, evidence, self.home, familial_variant)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation.evidence import DE_NOVO, Evidence
+from whimscreen.interpretation.familial import interpret_familial
 from whimscreen.interpretation.knowledge_base import CLASSES, KnowledgeBase
 from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis, variant_key
@@ -24,6 +25,8 @@ from whimscreen.program.kb_releases import active_kb
 from whimscreen.program.storage.models import ClassificationDecision, Job, Order, User
 from whimscreen.program.users import require_role
 from whimscreen.reference import get_locus
+from whimscreen.reference.annotate import annotate
+from whimscreen.reference.parse import parse_variant
 
 EDITABLE = ("ordered", "kit_sent", "received", "sequencing", "analysis", "review", "waitlisted")
 MIN_REASON = 10
@@ -35,10 +38,13 @@ def case_evidence(order: Order, phenotype: list[str] | tuple[str, ...]) -> Evide
     )
 
 
-def set_case_evidence(db: Session, actor: User, order: Order, de_novo: str | None, meioses: int) -> Order:
-    """The ordering physician (scope checked by the caller) or a director records the family evidence."""
+def set_case_evidence(
+    db: Session, actor: User, order: Order, de_novo: str | None, meioses: int, from_family: int | None = None
+) -> Order:
+    """The ordering physician (scope checked by the caller) or a director records the family evidence;
+    ``from_family``: computed from that family's signed results (family_evidence.py), also once reported."""
     require_role(actor, "physician", "director")
-    if order.status not in EDITABLE:
+    if order.status not in EDITABLE and not (from_family and order.status == "reported"):
         raise InvalidState(f"order {order.id} is {order.status}: case evidence can no longer change")
     if de_novo not in DE_NOVO:
         raise InvalidInput("de novo must be 'confirmed', 'assumed' or empty")
@@ -48,7 +54,8 @@ def set_case_evidence(db: Session, actor: User, order: Order, de_novo: str | Non
     order.de_novo, order.segregation_meioses = de_novo, meioses
     audit.record(
         db, actor, "update", "order", order.id, order.patient_id,
-        detail=f"case evidence: de novo {before[0]} -> {de_novo}, meioses {before[1]} -> {meioses}",
+        detail=f"case evidence{f' from family {from_family}' if from_family else ''}: de novo {before[0]} -> "
+        f"{de_novo}, meioses {before[1]} -> {meioses}",
     )  # fmt: skip
     return order
 
@@ -79,9 +86,15 @@ def reviewed_analysis(db: Session, job: Job, home: Path | None, kb: KnowledgeBas
     order = job.sample.order
     phenotype = (doc.get("result") or {}).get("phenotype") or []
     locus = get_locus(home)
+    kb = kb if kb is not None else active_kb(db, locus)
+    if order.kind == "familial":  # a relative's known familial variant test
+        familial = annotate(locus, parse_variant(locus, order.familial_variant)).to_dict()
+        population = load_table(home) if home is not None else None
+        evidence = case_evidence(order, phenotype)
+        return interpret_familial(doc, familial, kb, evidence, population)
     return interpret_analysis(
         doc,
-        kb if kb is not None else active_kb(db, locus),
+        kb,
         case_evidence(order, phenotype),
         load_table(home) if home is not None else None,
         decisions(db, job),
@@ -140,4 +153,6 @@ def review_queue(db: Session, home: Path | None) -> list[dict]:
         if reasons:
             item = {"order_id": order.id, "sample_id": sample.id, "accession": sample.accession}
             out.append(item | {"job_id": job.id, "reasons": reasons})
-    return out
+    from whimscreen.program.family_evidence import reclassified  # family_evidence imports this module
+
+    return out + reclassified(db, home)

@@ -65,6 +65,21 @@ def set_capacity_value(db: Session, actor: User, value: int) -> None:
     audit.record(db, actor, "update", "setting", "capacity", detail=str(value))
 
 
+def relatives_count(db: Session) -> bool:
+    """Whether relatives' familial variant tests take study places (default: no, counted apart).  Read
+    under the capacity lock whenever an enrolment decision depends on it (``orders.enrolled_count``)."""
+    return _get(db, "relatives_count_against_capacity") == "true"
+
+
+def set_relatives_count_value(db: Session, actor: User, value: bool) -> None:
+    require_role(actor, "coordinator")
+    capacity(db, lock=True)  # serialised with every enrolment decision
+    _set(db, "relatives_count_against_capacity", "true" if value else "false")
+    audit.record(
+        db, actor, "update", "setting", "relatives_count_against_capacity", detail=str(value).lower()
+    )
+
+
 class CriteriaSettings(BaseModel):
     """The eligibility thresholds, typed and bounded (a change is validated whole before it is stored)."""
 

@@ -36,7 +36,11 @@ def record(
     relationship: str,
     consented_on: date,
     version: str = CURRENT_VERSION,
+    assent: bool | None = None,
+    assent_not_possible: str | None = None,
 ) -> Consent:
+    """``assent`` / ``assent_not_possible``: for a minor, the minor's own assent or why it could not be given
+    (kept with the guardian's consent; a relative's familial test needs one of them, ``families.py``)."""
     require_role(actor, "physician")
     if version != CURRENT_VERSION:
         raise InvalidInput(f"consent version {version!r} is not the current one ({CURRENT_VERSION})")
@@ -56,7 +60,14 @@ def record(
             f"the patient was {age} on {consented_on.isoformat()}: a minor's consent is given by a parent "
             "or legal guardian"
         )
+    reason = (assent_not_possible or "").strip() or None
+    if age >= ADULT_AGE:
+        assent, reason = None, None  # an adult consents; assent is a minor's
+    elif assent and reason:
+        raise InvalidInput("record either the minor's assent or why it was not possible, not both")
     consent = Consent(
+        assent=assent,
+        assent_not_possible=reason,
         patient_id=patient.id,
         consent_version=version,
         given_by=given_by.strip(),
@@ -68,6 +79,10 @@ def record(
     db.flush()
     audit.record(db, actor, "create", "consent", consent.id, patient.id, detail=f"version {version}")
     return consent
+
+
+def minor_on(patient: Patient, consent: Consent) -> bool:
+    return patients.age_on(patient, consent.consented_on) < ADULT_AGE
 
 
 def latest(db: Session, patient: Patient) -> Consent | None:

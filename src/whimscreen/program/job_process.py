@@ -33,9 +33,9 @@ def picklable(runner) -> bool:
         return False
 
 
-def _child(runner, args, conn) -> None:
+def _child(runner, args, conn, kwargs=None) -> None:
     try:
-        conn.send(("ok", runner(*args)))
+        conn.send(("ok", runner(*args, **(kwargs or {}))))
     except WhimscreenError as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:
@@ -44,12 +44,20 @@ def _child(runner, args, conn) -> None:
         conn.close()
 
 
-def run(runner, paths: list[Path], sample_id: str, out: Path, phenotype: list[str], timeout: float) -> dict:
+def run(
+    runner,
+    paths: list[Path],
+    sample_id: str,
+    out: Path,
+    phenotype: list[str],
+    timeout: float,
+    kwargs: dict | None = None,
+) -> dict:
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(
         target=_child,
-        args=(runner, (paths, sample_id, out, phenotype), sender),
+        args=(runner, (paths, sample_id, out, phenotype), sender, kwargs or {}),
         daemon=True,
         name=f"whimscreen-analysis-{sample_id}",
     )

@@ -148,15 +148,16 @@ def claim_next(db: Session) -> int | None:
     return job_id if claimed.rowcount == 1 else None
 
 
-def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence, int]:
+def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence, int, str | None]:
     """The files to analyse, recorded on the job (upload id and SHA-256) in the same transaction; the
-    job's attempt number identifies this run."""
+    job's attempt number identifies this run; a relative's order gives its familial variant."""
     job = db.get(Job, job_id)
     sample = job.sample
     files = uploads.for_sample(db, sample)
     job.inputs = json.dumps([{"upload_id": u.id, "sha256": u.sha256} for u in files])
     evidence = case_evidence(sample.order, patients.eligibility(db, sample.order.patient).phenotype())
-    return [Path(u.path) for u in files], sample.accession, evidence, job.attempts
+    familial = sample.order.familial_variant if sample.order.kind == "familial" else None
+    return [Path(u.path) for u in files], sample.accession, evidence, job.attempts, familial
 
 
 def _finish(db: Session, job_id: int, attempt: int, result: dict | None, error: str | None) -> None:
@@ -200,7 +201,9 @@ def execute(
     """Run one claimed job and store its result or its failure; with ``timeout`` (seconds) the analysis
     runs in a child process that is stopped at that wall time."""
     with unit_of_work(factory) as db:
-        paths, sample_id, evidence, attempt = _inputs(db, job_id)
+        paths, sample_id, evidence, attempt, familial = _inputs(db, job_id)
+    # only a relative's job passes the familial variant (a runner for probands needs no such argument)
+    extra = {"familial_variant": familial} if familial else {}
     result, error = None, None
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(factory, job_id, stop, HEARTBEAT), daemon=True)
@@ -208,9 +211,9 @@ def execute(
     out = Path(workdir) / sample_id / f"job-{job_id}"
     try:
         if timeout is not None and job_process.picklable(runner):
-            result = job_process.run(runner, paths, sample_id, out, evidence, timeout)
+            result = job_process.run(runner, paths, sample_id, out, evidence, timeout, extra)
         else:
-            result = runner(paths, sample_id, out, evidence)
+            result = runner(paths, sample_id, out, evidence, **extra)
     except WhimscreenError as exc:
         error = str(exc).replace(str(Path(workdir)), "<analyses>")
     except Exception as exc:  # an unexpected failure is still stored and shown, never lost

@@ -44,8 +44,16 @@ LABELS = {
 }
 
 
+KINDS = ("proband", "familial")  # a relative's known familial variant test: program/families.py
+
+
 def enrolled_count(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(Order).where(Order.status.not_in(NOT_ENROLLED)))
+    """Orders holding a study place: the probands', and the relatives' when the coordinator's setting says
+    they count (``config.relatives_count``; read it under the capacity lock for a decision)."""
+    query = select(func.count()).select_from(Order).where(Order.status.not_in(NOT_ENROLLED))
+    if not config.relatives_count(db):
+        query = query.where(Order.kind == "proband")
+    return db.scalar(query)
 
 
 def _event(db: Session, order: Order, status: str, actor: User | None, note: str | None = None) -> None:
@@ -65,22 +73,44 @@ def place(db: Session, actor: User, patient: Patient, justification: str | None 
     check = eligibility(db, patient)
     if check.decision != ELIGIBLE and not (justification or "").strip():
         raise InvalidInput(f"the patient is {check.decision} ({check.reason}): give a clinical justification")
+    note = f"justification: {justification.strip()}" if justification else None
+    return enter(db, actor, patient, agreed.id, check.decision, note)
+
+
+def enter(
+    db: Session,
+    actor: User,
+    patient: Patient,
+    consent_id: int,
+    decision: str,
+    note: str | None = None,
+    kind: str = "proband",
+    family_id: int | None = None,
+    familial_variant: str | None = None,
+) -> Order:
+    """Insert the order once its rules were checked: a proband's takes a study place (else waitlisted); a
+    relative's takes one only when the coordinator counts relatives against the capacity.  The decision is
+    taken under the capacity row lock, so concurrent placements never exceed the capacity."""
     capacity = config.capacity(db, lock=True)  # serialises concurrent placements on PostgreSQL
-    full = enrolled_count(db) >= capacity
+    needs_place = kind == "proband" or config.relatives_count(db)
+    full = needs_place and enrolled_count(db) >= capacity
     order = Order(
         patient_id=patient.id,
         physician_id=actor.id,
-        consent_id=agreed.id,
+        consent_id=consent_id,
         status="waitlisted" if full else "ordered",
-        eligibility=check.decision,
-        enrolled_at=None if full else utcnow(),
+        eligibility=decision,
+        enrolled_at=utcnow() if needs_place and not full else None,
+        kind=kind,
+        family_id=family_id,
+        familial_variant=familial_variant,
     )
     _insert(db, order)
-    note = f"study full ({capacity})" if full else None
-    if justification:
-        note = f"{note + '; ' if note else ''}justification: {justification.strip()}"
+    if full:
+        note = f"study full ({capacity}){'; ' + note if note else ''}"
     _event(db, order, order.status, actor, note)
-    audit.record(db, actor, "create", "order", order.id, patient.id, detail=order.status)
+    detail = order.status if kind == "proband" else f"{order.status}; familial variant {familial_variant}"
+    audit.record(db, actor, "create", "order", order.id, patient.id, detail=detail)
     return order
 
 
@@ -186,8 +216,11 @@ def reject_sample(db: Session, actor: User, order: Order, reason: str) -> Order:
         consent_id=order.consent_id,
         status="ordered",
         eligibility=order.eligibility,
-        enrolled_at=order.enrolled_at or utcnow(),
+        enrolled_at=order.enrolled_at or (utcnow() if order.kind == "proband" else None),
         replaces_id=order.id,
+        kind=order.kind,
+        family_id=order.family_id,
+        familial_variant=order.familial_variant,
     )
     _insert(db, new)
     _event(
@@ -209,24 +242,42 @@ def current_sample(db: Session, order: Order) -> Sample | None:
 
 
 def promote_waitlist(db: Session) -> list[Order]:
-    """Enrol waitlisted orders, oldest first, while places are free; each physician is notified."""
-    free = config.capacity(db, lock=True) - enrolled_count(db)
-    if free <= 0:
-        return []
-    waiting = list(
-        db.scalars(select(Order).where(Order.status == "waitlisted").order_by(Order.id).limit(free))
-    )
+    """Enrol waitlisted orders, oldest first, while places are free; each physician is notified.  When
+    relatives do not count against the capacity, their waitlisted orders need no place."""
+    capacity = config.capacity(db, lock=True)
+    waiting = []
+    if not config.relatives_count(db):
+        waiting += list(
+            db.scalars(
+                select(Order).where(Order.status == "waitlisted", Order.kind == "familial").order_by(Order.id)
+            )
+        )
+    free = capacity - enrolled_count(db)
+    if free > 0:
+        query = select(Order).where(Order.status == "waitlisted")
+        if waiting:
+            query = query.where(Order.kind == "proband")
+        waiting += list(db.scalars(query.order_by(Order.id).limit(free)))
     for order in waiting:
-        order.status, order.enrolled_at = "ordered", utcnow()
-        _event(db, order, "ordered", None, "enrolled from the waitlist")
-        audit.record(db, None, "update", "order", order.id, order.patient_id, detail="enrolled from waitlist")
+        counted = order.kind == "proband" or config.relatives_count(db)
+        order.status, order.enrolled_at = "ordered", utcnow() if counted else None
+        note = "enrolled from the waitlist" if counted else "ordered: relatives need no study place"
+        _event(db, order, "ordered", None, note)
+        audit.record(db, None, "update", "order", order.id, order.patient_id, detail=note)
         notify(
             db,
             order.physician_id,
-            f"Order {order.id} was enrolled from the waitlist: a place is free.",
+            f"Order {order.id} was enrolled from the waitlist: a place is free."
+            if counted
+            else f"Order {order.id} is placed: relatives' tests no longer need a study place.",
             order,
         )
     return waiting
+
+
+def set_relatives_count(db: Session, actor: User, value: bool) -> list[Order]:
+    config.set_relatives_count_value(db, actor, value)
+    return promote_waitlist(db)
 
 
 def set_capacity(db: Session, actor: User, value: int) -> list[Order]:

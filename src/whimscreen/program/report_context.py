@@ -17,6 +17,21 @@ from whimscreen.program.storage.models import Job, Order, Sample, User
 from whimscreen.reporting.document import build_document
 
 INDICATION = "Suspected WHIM syndrome: CXCR4 testing in the sponsored screening program (eligibility: {})"
+FAMILIAL_INDICATION = (
+    "Relative of a patient with the CXCR4 variant {}: known familial variant test (cascade testing)"
+)
+
+
+def _relatives(rows: list[dict] | None) -> list[dict]:
+    return [
+        {
+            "name": r.get("display_name") or "—",
+            "relationship": r.get("relationship"),
+            "result": r.get("result") or "pending",
+            "reported": r.get("report_date"),
+        }
+        for r in rows or []
+    ]
 
 
 def _analyst(db: Session, job: Job) -> dict:
@@ -80,11 +95,18 @@ def report_document(
             "collected": sample.collected_on.isoformat() if sample.collected_on else None,
             "received": sample.received_at.strftime("%Y-%m-%d"),
         },
-        indication=INDICATION.format(order.eligibility),
+        indication=(
+            FAMILIAL_INDICATION.format(
+                ((analysis.get("result") or {}).get("familial_variant") or {}).get("hgvs_c")
+                or order.familial_variant
+            )
+            if getattr(order, "kind", "proband") == "familial"
+            else INDICATION.format(order.eligibility)
+        ),
         excluded_features=tuple(excluded),
         signatures=[_analyst(db, job), director],
         comment=comment,
         images=images,
-        relatives=relatives,
+        relatives=_relatives(relatives),
         locus=locus,
     )

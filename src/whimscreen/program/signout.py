@@ -98,8 +98,11 @@ def _store(
     reason: str | None = None,
     relatives: list[dict] | None = None,
 ) -> SignOut:
+    from whimscreen.program import families  # families imports the sign-out's neighbours
+
     signed_at = utcnow()
     images = chromatograms.variant_images(job, workdir) if workdir is not None else {}
+    relatives = relatives if relatives is not None else families.relatives_for_report(db, order)
     previous = None
     if replaces is not None:
         previous = {
@@ -155,6 +158,10 @@ def sign(
     orders.advance(db, actor, order, "reported", f"signed out by {actor.name}")
     db.flush()
     audit.record(db, actor, "sign", "report", record.id, order.patient_id, detail=record.report_sha256)
+    if order.kind == "familial":  # a relative's result feeds the proband's case evidence (issue 15)
+        from whimscreen.program import family_evidence
+
+        family_evidence.after_signout(db, actor, order, workdir.parent if workdir is not None else None)
     notifications.notify(
         db,
         order.physician_id,

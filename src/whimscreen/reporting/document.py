@@ -19,6 +19,10 @@ from whimscreen.reporting.evidence_text import References, criterion_sentence
 from whimscreen.reporting.method import limits_statement, method_text, qc_statement
 
 STATUSES = ("DRAFT", "FINAL", "AMENDED", "CORRECTED")
+CATEGORIES = ("Positive", "Negative", "Uncertain", "Inconclusive")
+#: a relative's known familial variant test (interpretation/familial.py)
+FAMILIAL_CATEGORIES = ("Detected", "Not detected", "Inconclusive")
+FAMILIAL_TEST_NAME = "CXCR4 known familial variant test (WHIM syndrome)"
 TRANSCRIPT = "NM_003467.3"
 ZYGOSITY = {"0/1": "heterozygous", "1/1": "homozygous", "1": "hemizygous"}
 TEST_NAME = "CXCR4 single-gene test (WHIM syndrome)"
@@ -76,9 +80,27 @@ def _variant(v: dict, refs: References, images: list[Path], locus=None) -> dict:
     }
 
 
+def _key(v: dict) -> str:
+    g = v.get("grch38") or v
+    return f"{g.get('chrom')}:{g.get('pos')}:{g.get('ref')}:{g.get('alt')}"
+
+
 def _range(analysis: dict) -> dict:
     qc = analysis.get("qc") or {}
     uncovered = [Interval(g["start"], g["end"]) for g in qc.get("uncovered") or []]
+    familial = (analysis.get("result") or {}).get("familial_variant")
+    if familial:  # a targeted test: its range is the family's variant (and the read-through of an indel)
+        at = analysis["result"].get("qc_at_variant") or {}
+        return {
+            "transcript": TRANSCRIPT,
+            "c_terms": [familial["hgvs_c"].split(":", 1)[-1]],
+            "bases": None,
+            "uncovered_c": [] if at.get("covered") else [familial["hgvs_c"].split(":", 1)[-1]],
+            "uncovered_bases": 0,
+            "fully_covered": bool(at.get("covered")),
+            "familial": True,
+            "reason": at.get("reason"),
+        }
     return {
         "transcript": TRANSCRIPT,
         "c_terms": c_terms(reportable_range(), TRANSCRIPT),
@@ -86,6 +108,8 @@ def _range(analysis: dict) -> dict:
         "uncovered_c": c_terms(uncovered, TRANSCRIPT) if uncovered else [],
         "uncovered_bases": sum(len(iv) for iv in uncovered),
         "fully_covered": bool(qc.get("fully_covered")),
+        "familial": False,
+        "reason": None,
     }
 
 
@@ -93,8 +117,10 @@ def _require(analysis: dict) -> None:
     missing = [k for k in ("sample", "input_kind", "result", "variants") if k not in analysis]
     if missing:
         raise ReportError(f"the analysis has no {', '.join(missing)}: not a WHIMscreen analysis document")
-    if (analysis["result"] or {}).get("result") not in ("Positive", "Negative", "Uncertain", "Inconclusive"):
-        raise ReportError("the analysis has no result category (Positive/Negative/Uncertain/Inconclusive)")
+    result = analysis["result"] or {}
+    allowed = FAMILIAL_CATEGORIES if result.get("test") == "familial variant" else CATEGORIES
+    if result.get("result") not in allowed:
+        raise ReportError(f"the analysis has no result category ({'/'.join(allowed)})")
 
 
 def build_document(
@@ -137,11 +163,15 @@ def build_document(
     if status != "DRAFT" and issued is None:
         raise ReportError("a signed report needs its date of issue")
     result = analysis["result"]
+    familial = result.get("familial_variant")
     refs = References()
     variants = [
         _variant(v, refs, (images or {}).get(i, []), locus)
         for i, v in enumerate(analysis.get("variants") or [])
+        # a targeted test reports the family's variant only; other findings are counted, not shown
+        if not familial or _key(v) == familial["key"]
     ]
+    not_reported = len(result.get("other_findings_not_reported") or []) if familial else 0
     reference = analysis.get("reference") or {}
     qc = analysis.get("qc") or {}
     subj = {"sample_id": analysis["sample"], "accession": None, "name": None, "birth_date": None}
@@ -166,11 +196,20 @@ def build_document(
             "summary": result.get("summary", ""),
             "interpretation": result.get("interpretation", ""),
             "recommendations": list(result.get("recommendations") or []),
-            "notes": list(result.get("notes") or []),
+            "notes": list(result.get("notes") or [])
+            + (
+                [
+                    f"{not_reported} other finding(s) of this analysis are not reported: this targeted test "
+                    "reports only the family's variant."
+                ]
+                if not_reported
+                else []
+            ),
             "reasons": list(result.get("reasons") or []),
         },
         "test": {
-            "name": TEST_NAME,
+            "name": FAMILIAL_TEST_NAME if familial else TEST_NAME,
+            "familial_variant": familial,
             "input_kind": analysis["input_kind"],
             "method": method_text(
                 analysis["input_kind"], analysis.get("parameters"), (lab or {}).get("methods")

@@ -46,6 +46,8 @@ OVERALL_ANSWER = {
     "Negative": ("LA6577-6", "Negative"),
     "Uncertain": ("LA9663-1", "Inconclusive"),
     "Inconclusive": ("LA9663-1", "Inconclusive"),
+    "Detected": ("LA6576-8", "Positive"),  # a relative's familial variant test
+    "Not detected": ("LA6577-6", "Negative"),
 }
 
 #: zygosity -> LOINC allelic state (LL381-5); mosaic has no answer there (text only)

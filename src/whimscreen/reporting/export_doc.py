@@ -29,7 +29,9 @@ REQUIRED_VARIANT = (
     "grch38.alt",
 )
 STATUSES = ("DRAFT", "FINAL", "AMENDED", "CORRECTED")
-CATEGORIES = ("Positive", "Negative", "Uncertain", "Inconclusive")
+CATEGORIES = ("Positive", "Negative", "Uncertain", "Inconclusive", "Detected", "Not detected")
+#: a relative's known familial variant test is exported as the finding it is (export_codes, phenopacket):
+#: Detected a positive finding of the family's variant, Not detected a negative one (for that variant only)
 
 
 def _walk(doc: dict, path: str):

@@ -60,10 +60,13 @@ PROGRESS = {
     "Negative": "UNSOLVED",
     "Uncertain": "UNSOLVED",
     "Inconclusive": "IN_PROGRESS",
+    "Detected": "SOLVED",  # a relative's familial variant test: the family's variant found
+    "Not detected": "UNSOLVED",
 }
 #: result category -> status of each reported variant (a P/LP variant of a Positive result is causative)
 VARIANT_STATUS = {"Positive": "CANDIDATE", "Negative": "REJECTED", "Uncertain": "CANDIDATE",
-                  "Inconclusive": "UNKNOWN_STATUS"}  # fmt: skip
+                  "Inconclusive": "UNKNOWN_STATUS", "Detected": "CANDIDATE",
+                  "Not detected": "REJECTED"}  # fmt: skip
 SEX = {"female": "FEMALE", "male": "MALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 
 
@@ -137,7 +140,7 @@ def _genomic(doc: dict, v: dict, n: int, subject_id: str) -> GenomicInterpretati
         raise ExportError(f"{WHAT}: classification {cls!r} of {v['hgvs_c']} is not an ACMG class")
     category = doc["result"]["category"]
     status = VARIANT_STATUS[category]
-    if category == "Positive" and cls in ("Pathogenic", "Likely pathogenic"):
+    if category in ("Positive", "Detected") and cls in ("Pathogenic", "Likely pathogenic"):
         status = "CAUSATIVE"
     return GenomicInterpretation(
         subject_or_biosample_id=subject_id,
@@ -172,7 +175,7 @@ def _build(doc: dict, created: datetime | None) -> Phenopacket:
         id=f"{doc['report_id']}-interpretation", progress_status=PROGRESS[category]
     )
     variants = doc["variants"]
-    if variants or category == "Positive":
+    if variants or category in ("Positive", "Detected"):
         diagnosis = Diagnosis(disease=OntologyClass(id=C.WHIM_OMIM[0], label=C.WHIM_OMIM[1]))
         for n, v in enumerate(variants, start=1):
             diagnosis.genomic_interpretations.append(_genomic(doc, v, n, subject.id))

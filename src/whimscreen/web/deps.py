@@ -111,9 +111,9 @@ def job_scope(job_id: Id, db: Session = DB, user: User = Depends(lab)) -> Job:
     return access.job_for(db, user, job_id)
 
 
-def cancel_scope(order_id: int, db: Session = DB, user: User = Depends(physician_or_coordinator)) -> Order:
+def cancel_scope(order_id: Id, db: Session = DB, user: User = Depends(physician_or_coordinator)) -> Order:
     return access.order_to_cancel(db, user, order_id)
 
 
-def upload_scope(upload_id: int, db: Session = DB, user: User = Depends(lab)) -> Upload:
+def upload_scope(upload_id: Id, db: Session = DB, user: User = Depends(lab)) -> Upload:
     return access.upload_for(db, user, upload_id)

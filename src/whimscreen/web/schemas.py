@@ -70,6 +70,8 @@ class ConsentCreate(BaseModel):
     relationship: str = "self"
     consented_on: date
     version: str
+    assent: bool | None = Field(None, description="a minor's own assent to the test")
+    assent_not_possible: str | None = Field(None, description="why a minor's assent could not be given")
 
 
 class OrderCreate(BaseModel):
@@ -212,6 +214,9 @@ def order_public(o: Order, position: int | None = None) -> dict:
         "result": o.result_category,
         "waitlist_position": position,
         "de_novo": o.de_novo,
+        "kind": o.kind,
+        "family_id": o.family_id,
+        "familial_variant": o.familial_variant,
         "segregation_meioses": o.segregation_meioses or 0,
         "events": [{"status": e.status, "at": e.at.isoformat(), "note": e.note} for e in o.events],
     }

@@ -148,6 +148,9 @@ class Consent(Base):
     consented_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # a minor (under 18 on the consent date): the minor's own assent, or why it could not be given
+    assent: Mapped[bool | None] = mapped_column(Boolean)
+    assent_not_possible: Mapped[str | None] = mapped_column(Text)
 
 
 class Order(Base):
@@ -168,8 +171,80 @@ class Order(Base):
     de_novo: Mapped[str | None] = mapped_column(String(10))  # confirmed | assumed | None
     segregation_meioses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))  # the order of a rejected sample
+    # proband (the WHIM test) | familial (a relative's known familial variant test, program/families.py)
+    kind: Mapped[str] = mapped_column(String(10), default="proband", server_default="proband")
+    family_id: Mapped[int | None] = mapped_column(
+        ForeignKey("families.id", use_alter=True, name="fk_orders_family_id"), index=True
+    )
+    familial_variant: Mapped[str | None] = mapped_column(String(200))  # chr2:POS:REF:ALT (GRCh38)
     patient: Mapped[Patient] = relationship()
     events: Mapped[list[OrderEvent]] = relationship(order_by="OrderEvent.id")
+
+
+#: live (not removed) members; a patient is in a family once, a family has one mother and one father
+LIVE_MEMBER = "removed_at IS NULL"
+
+
+class Family(Base):
+    """A positive proband's family (program/families.py); the familial variant is the proband's signed
+    pathogenic / likely pathogenic variant, fixed when the family is created."""
+
+    __tablename__ = "families"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proband_patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), unique=True)
+    proband_order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    variant_key: Mapped[str] = mapped_column(String(200))  # chr2:POS:REF:ALT on GRCh38
+    variant_hgvs_c: Mapped[str] = mapped_column(String(200))
+    variant_hgvs_p: Mapped[str | None] = mapped_column(String(200))
+    signed_class: Mapped[str] = mapped_column(String(30))  # the variant's class on the signed report
+    # parentage of the proband: assumed unless a user ticked "confirmed" and said how
+    parentage: Mapped[str] = mapped_column(String(10), default="assumed", server_default="assumed")
+    parentage_confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    parentage_basis: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    members: Mapped[list[FamilyMember]] = relationship(order_by="FamilyMember.id")
+
+
+class FamilyMember(Base):
+    """The proband (relationship ``proband``) or a relative; ``patient_id`` is set for a relative recorded
+    as a patient (to be tested), empty for an untested relative.  Removal is a mark (a way back)."""
+
+    __tablename__ = "family_members"
+    __table_args__ = (
+        Index(
+            "uq_family_members_patient",
+            "family_id",
+            "patient_id",
+            unique=True,
+            postgresql_where=text(f"patient_id IS NOT NULL AND {LIVE_MEMBER}"),
+            sqlite_where=text(f"patient_id IS NOT NULL AND {LIVE_MEMBER}"),
+        ),
+        Index(
+            "uq_family_members_parent",
+            "family_id",
+            "side",
+            unique=True,
+            postgresql_where=text(f"relationship = 'parent' AND {LIVE_MEMBER}"),
+            sqlite_where=text(f"relationship = 'parent' AND {LIVE_MEMBER}"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), index=True)
+    relationship: Mapped[str] = mapped_column(String(20))  # proband|parent|child|sibling|half-sibling|other
+    side: Mapped[str | None] = mapped_column(String(10))  # mother | father (parents; a half-sib's shared one)
+    display_name: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(10), default="unknown")
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    affected: Mapped[str] = mapped_column(String(10), default="unknown")  # yes | no | unknown
+    hpo: Mapped[str | None] = mapped_column(Text)  # HP:nnnnnnn ids, comma-separated
+    deceased: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    remove_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class OrderEvent(Base):

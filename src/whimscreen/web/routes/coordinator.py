@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from whimscreen.program import aggregates, config, orders
@@ -27,6 +28,17 @@ def summary(db: Session = DB, user: User = Depends(coordinator)):
 def set_capacity(body: CapacityUpdate, db: Session = DB, user: User = Depends(coordinator)):
     promoted = orders.set_capacity(db, user, body.capacity)
     return {"capacity": body.capacity, "enrolled_from_waitlist": len(promoted)}
+
+
+class RelativesSetting(BaseModel):
+    count_against_capacity: bool
+
+
+@api.put("/relatives")
+def set_relatives(body: RelativesSetting, db: Session = DB, user: User = Depends(coordinator)):
+    """Whether relatives' familial variant tests take study places (default: no, counted apart)."""
+    promoted = orders.set_relatives_count(db, user, body.count_against_capacity)
+    return {"count_against_capacity": body.count_against_capacity, "enrolled_from_waitlist": len(promoted)}
 
 
 @api.get("/orders")
@@ -62,4 +74,10 @@ def coordinator_page(request: Request, db: Session = DB, user: User = Depends(co
 @pages.post("/capacity")
 def capacity_form(capacity: int = Form(), db: Session = DB, user: User = Depends(coordinator)):
     orders.set_capacity(db, user, capacity)
+    return RedirectResponse("/coordinator", status_code=303)
+
+
+@pages.post("/relatives")
+def relatives_form(count: str = Form(""), db: Session = DB, user: User = Depends(coordinator)):
+    orders.set_relatives_count(db, user, count == "yes")
     return RedirectResponse("/coordinator", status_code=303)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation.knowledge_base import CLASSES
-from whimscreen.program import accession, jobs, orders, reclassification, signout
+from whimscreen.program import accession, families, jobs, orders, reclassification, signout
 from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Order, Sample, User
 from whimscreen.web.deps import (
@@ -211,6 +211,7 @@ def order_page(request: Request, db: Session = DB, o: Order = Depends(order_scop
             "track": orders.TRACK,
             "specimens": accession.SPECIMENS,
             "job": job,
+            "family_id": (f := families.of_proband(db, o.patient_id)) and f.id,
         },
     )
 

@@ -47,6 +47,8 @@ def _detail(db: Session, p: Patient) -> dict:
             "version": agreed.consent_version,
             "given_by": agreed.given_by,
             "consented_on": agreed.consented_on.isoformat(),
+            "assent": agreed.assent,
+            "assent_not_possible": agreed.assent_not_possible,
         }
         if agreed
         else None,
@@ -92,7 +94,15 @@ def get_eligibility(db: Session = DB, p: Patient = Depends(patient_scope)):
 @api.post("/{patient_id}/consent", status_code=201)
 def add_consent(body: ConsentCreate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)):
     c = consent.record(
-        db, request.state.user, p, body.given_by, body.relationship, body.consented_on, body.version
+        db,
+        request.state.user,
+        p,
+        body.given_by,
+        body.relationship,
+        body.consented_on,
+        body.version,
+        body.assent,
+        body.assent_not_possible,
     )
     return {"id": c.id, "version": c.consent_version, "given_by": c.given_by}
 
@@ -219,10 +229,15 @@ def consent_form(
     relationship: str = Form(),
     consented_on: date = Form(),
     version: str = Form(),
+    assent: str = Form(""),
+    assent_not_possible: str = Form(""),
     db: Session = DB,
     p: Patient = Depends(patient_scope),
 ):
-    consent.record(db, request.state.user, p, given_by, relationship, consented_on, version)
+    consent.record(
+        db, request.state.user, p, given_by, relationship, consented_on, version,
+        assent == "yes" or None, assent_not_possible or None,
+    )  # fmt: skip
     return RedirectResponse(f"/patients/{p.id}#consent", status_code=303)
 
 
