@@ -9,6 +9,7 @@ import html
 import pytest
 from sqlalchemy import select
 
+from tests.reporting.conftest import pdf_pages
 from tests.web.conftest import BOTH_DATABASES, database_url, make_portal
 from tests.web.family_flow import VARIANT, add_relative, consent, positive_proband, relative_tested
 from tests.web.flow import consent_and_order, eligible_patient, ok
@@ -235,6 +236,13 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
         ("parent (father)", "Not detected"),
         ("parent (mother)", "Not detected"),
     ]
+    # the amended proband report (new information: de novo, parentage confirmed) lists the relatives tested
+    director = portal.login("director")
+    reason = {"kind": "amended", "reason": "Both parents tested: the variant arose de novo (PS2)"}
+    ok(director.post(f"/api/orders/{proband['id']}/amend", json=reason), 201)
+    text = " ".join(pdf_pages(doc.get(f"/api/orders/{proband['id']}/report").content, tmp_path))
+    assert "Relatives tested" in text and "Mia Mother parent (mother) Not detected" in text
+    assert "PS2" in text
 
 
 def test_a_class_changed_by_the_family_goes_to_the_review_queue(portal, tmp_path):
