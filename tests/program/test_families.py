@@ -236,6 +236,14 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
         ("parent (father)", "Not detected"),
         ("parent (mother)", "Not detected"),
     ]
+    # the sponsor's figures count the program's proband only; the relatives' tests are apart
+    from whimscreen.program import sponsor_export, sponsor_metrics
+
+    with unit_of_work(portal.app.state.sessions) as db:
+        exported = sponsor_export.rows(db, b"k" * 32)
+        enrolled = sponsor_metrics.enrollment_series(db)
+    assert len(exported) == 1 and exported[0]["result"] == "Positive"  # not the parents' Not detected
+    assert enrolled[-1]["enrolled"] in (1, "<5")
     # the amended proband report (new information: de novo, parentage confirmed) lists the relatives tested
     director = portal.login("director")
     reason = {"kind": "amended", "reason": "Both parents tested: the variant arose de novo (PS2)"}

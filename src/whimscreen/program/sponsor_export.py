@@ -80,7 +80,7 @@ def _age(born: date, at: datetime) -> str:
 def rows(db: Session, secret) -> list[dict]:
     out = []
     received = dict(db.execute(select(Sample.order_id, Sample.received_at)).all())
-    for o in db.scalars(select(Order).order_by(Order.id)):
+    for o in db.scalars(select(Order).where(Order.kind == "proband").order_by(Order.id)):  # relatives apart
         p = o.patient
         shift = shift_days(secret, p.id)
         met = [c.key for c in eligibility(db, p).criteria if c.status == MET]

@@ -24,6 +24,11 @@ SMALL_CELL = 5
 SUPPRESSED = "<5"
 
 
+#: the program's own tests: relatives' known familial variant tests (issue 15) are counted apart, never in
+#: the yield, enrollment or turnaround of the screening program
+PROBAND = Order.kind == "proband"
+
+
 def cell(n: int) -> int | str:
     """A count as shown to the sponsor: 0 and 5+ as they are, 1-4 as "<5"."""
     return n if n == 0 or n >= SMALL_CELL else SUPPRESSED
@@ -58,12 +63,14 @@ def _month(d: datetime | date) -> str:
 def enrollment_series(db: Session, today: date | None = None) -> list[dict]:
     """Per month from the first enrolment: orders enrolled by the month's end (cumulative), less those
     cancelled by then."""
-    rows = db.execute(select(Order.enrolled_at, Order.status, Order.id)).all()
+    rows = db.execute(select(Order.enrolled_at, Order.status, Order.id).where(PROBAND)).all()
     enrolled = sorted(e for e, _, _ in rows if e is not None)
     if not enrolled:
         return []
     cancelled = {}
-    for o in db.scalars(select(Order).where(Order.status == "cancelled", Order.enrolled_at.is_not(None))):
+    for o in db.scalars(
+        select(Order).where(PROBAND, Order.status == "cancelled", Order.enrolled_at.is_not(None))
+    ):
         at = next((e.at for e in o.events if e.status == "cancelled"), None)
         if at is not None:
             cancelled[o.id] = at
@@ -88,7 +95,7 @@ def _criteria(db: Session, order: Order) -> list[str]:
 
 def metrics(db: Session, actor: User) -> dict:
     require_role(actor, "coordinator")
-    reported = db.scalars(select(Order).where(Order.status == "reported")).all()
+    reported = db.scalars(select(Order).where(PROBAND, Order.status == "reported")).all()
     by_criterion: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sources = dict(db.execute(select(User.id, User.institution)).all())
@@ -102,9 +109,9 @@ def metrics(db: Session, actor: User) -> dict:
         by_source[source][1] += 1
     positives = sum(1 for o in reported if o.result_category == "Positive")
     times = db.execute(
-        select(Order.created_at, Sample.received_at, Order.reported_at).join(
-            Sample, Sample.order_id == Order.id, isouter=True
-        )
+        select(Order.created_at, Sample.received_at, Order.reported_at)
+        .join(Sample, Sample.order_id == Order.id, isouter=True)
+        .where(PROBAND)
     ).all()
 
     def span(pairs) -> list[float]:
