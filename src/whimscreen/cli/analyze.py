@@ -6,10 +6,7 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from whimscreen.calling.output import to_json
-from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.cli.common import active_locus, report_warnings
 from whimscreen.cli.interpret import (
     DeNovoOption,
@@ -21,11 +18,9 @@ from whimscreen.cli.interpret import (
     population_table,
 )
 from whimscreen.errors import InterpretationError
-from whimscreen.interpretation.familial import interpret_familial
-from whimscreen.interpretation.inheritance import trio
-from whimscreen.interpretation.result import interpret_analysis
-from whimscreen.reference.annotate import annotate
-from whimscreen.reference.parse import parse_variant
+
+# The analysis libraries are imported inside ``analyze`` (and only those an input needs): registering the
+# command, ``--help`` and a usage error stay cheap, and one Sanger trace does not pay for the reads path.
 
 
 def analyze(
@@ -74,6 +69,10 @@ def analyze(
     ),
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
+    from whimscreen.calling.output import to_json
+    from whimscreen.calling.pipeline import analyze_paths
+    from whimscreen.interpretation.result import interpret_analysis
+
     render = None
     if images:
         from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when drawing
@@ -87,6 +86,9 @@ def analyze(
         raise InterpretationError(f"--parentage must be confirmed or assumed, not {parentage!r}")
     familial = None
     if familial_variant:
+        from whimscreen.reference.annotate import annotate
+        from whimscreen.reference.parse import parse_variant
+
         familial = annotate(locus, parse_variant(locus, familial_variant, build or "GRCh38")).to_dict()
     options = {"build": build, "min_depth": min_depth, "min_bq": min_bq, "min_mq": min_mq, "primers": primers}
     parents = {
@@ -97,9 +99,13 @@ def analyze(
 
     def enrich(doc: dict) -> dict:
         if familial is not None:
+            from whimscreen.interpretation.familial import interpret_familial
+
             return interpret_familial(doc, familial, kb, case, population)
         if not parents:
             return interpret_analysis(doc, kb, case, population)
+        from whimscreen.interpretation.inheritance import trio
+
         inheritance = trio(doc, parents.get("mother"), parents.get("father"), parentage)
         out = interpret_analysis(doc, kb, case, population, inheritance=inheritance)
         out["family"] = {
@@ -107,6 +113,8 @@ def analyze(
             for who, p in parents.items()
         } | {"parentage": parentage}
         return out
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (
         SpinnerColumn(),

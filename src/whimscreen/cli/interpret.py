@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from whimscreen.interpretation.evidence import Evidence
-from whimscreen.interpretation.knowledge_base import KnowledgeBase, load
-from whimscreen.interpretation.population_table import PopulationTable, load_table
-from whimscreen.reference import Locus
-from whimscreen.settings import get_settings
+from whimscreen.home import data_home
+
+if TYPE_CHECKING:  # imported where used: registering a command must stay cheap
+    from whimscreen.interpretation.evidence import Evidence
+    from whimscreen.interpretation.knowledge_base import KnowledgeBase
+    from whimscreen.interpretation.population_table import PopulationTable
+    from whimscreen.reference import Locus
 
 PhenotypeOption = typer.Option(
     None,
@@ -28,6 +32,8 @@ NoKbOption = typer.Option(False, "--no-kb", help="Apply the CXCR4 rules alone, w
 
 
 def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | None = None) -> Evidence:
+    from whimscreen.interpretation.evidence import Evidence
+
     return Evidence(
         de_novo=de_novo,
         phenotype=tuple(phenotype or ()),
@@ -37,9 +43,13 @@ def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | No
 
 
 def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
+    from whimscreen.interpretation.knowledge_base import load
+
     return None if no_kb else load(locus)
 
 
 def population_table() -> PopulationTable | None:
     """The lab's imported population table (``whimscreen kb import-population``), if any."""
-    return load_table(get_settings().home)
+    from whimscreen.interpretation.population_table import load_table
+
+    return load_table(data_home())
