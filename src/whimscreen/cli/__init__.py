@@ -38,7 +38,7 @@ COMMANDS = {
 
 @app.callback()
 def _root() -> None:
-    """WHIMscreen: genetic testing for WHIM syndrome."""  # keeps ``app`` a group when one command is registered
+    """WHIMscreen: genetic testing for WHIM syndrome."""  # keeps ``app`` a group with one command
 
 
 def _register(only: str | None = None) -> None:

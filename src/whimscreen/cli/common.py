@@ -6,7 +6,6 @@ import contextlib
 import json
 import warnings
 from collections.abc import Iterator
-
 from typing import TYPE_CHECKING
 
 import typer
