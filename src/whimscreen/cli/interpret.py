@@ -45,7 +45,7 @@ def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | No
 def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
     from whimscreen.interpretation.knowledge_base import load
 
-    return None if no_kb else load(locus)
+    return None if no_kb else load(locus, cache_dir=data_home() / "cache")
 
 
 def population_table() -> PopulationTable | None:
