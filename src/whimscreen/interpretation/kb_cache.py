@@ -5,9 +5,9 @@ The file is named by a SHA-256 key over everything the mapping depends on: the k
 locus (chromosome, start, sequence), the shipped reference data, the source of the reference layer, of
 ``knowledge_base.py``, this module and ``errors.py``, Biopython's version and the hgvs package's files
 (path, size, modification time).  Any change gives another key, so a stale mapping is never read.
-The file also holds the SHA-256 of its payload and is ignored (recomputed and rewritten) when that does not match or it
-cannot be read.  It is written to a temporary file and renamed into place; a cache directory that cannot
-be written only means the mapping is recomputed next time.
+The file also holds the SHA-256 of its payload and is ignored (recomputed and rewritten) when that does
+not match or it cannot be read.  It is written to a temporary file and renamed into place; a cache
+directory that cannot be written only means the mapping is recomputed next time.
 """
 
 from __future__ import annotations
