@@ -93,3 +93,10 @@ def test_a_cache_that_cannot_be_written_is_not_an_error(tmp_path, locus, fresh):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     assert load(locus, cache_dir=blocker / "cache") == fresh
+
+
+def test_unreadable_sources_mean_no_cache(tmp_path, locus, fresh, monkeypatch):
+    monkeypatch.setattr(kb_cache, "_SOURCES", (tmp_path / "gone.py",))
+    assert kb_cache.key("text", locus) is None
+    assert load(locus, cache_dir=tmp_path / "cache") == fresh
+    assert not (tmp_path / "cache").exists()

@@ -46,20 +46,26 @@ def _package_files(name: str) -> str:
     return "\n".join(out)
 
 
-def key(kb_text: str, locus: Locus) -> str:
+def key(kb_text: str, locus: Locus) -> str | None:
+    """The cache key, or None when an input cannot be read (e.g. sources shipped as bytecode only: then
+    nothing is cached)."""
     import Bio
 
     from whimscreen.reference.sources import data_digest
 
     h = hashlib.sha256()
-    for part in (
-        kb_text,
-        f"{locus.chrom}:{locus.start}:{sha256(locus.sequence)}",
-        data_digest(),
-        *(f"{p.name}\n{p.read_text()}" for p in _SOURCES),
-        f"biopython {Bio.__version__}",
-        _package_files("hgvs"),
-    ):
+    try:
+        parts = (
+            kb_text,
+            f"{locus.chrom}:{locus.start}:{sha256(locus.sequence)}",
+            data_digest(),
+            *(f"{p.name}\n{p.read_text()}" for p in _SOURCES),
+            f"biopython {Bio.__version__}",
+            _package_files("hgvs"),
+        )
+    except OSError:
+        return None
+    for part in parts:
         h.update(hashlib.sha256(part.encode()).digest())
     return h.hexdigest()
 

@@ -129,8 +129,8 @@ def _mapping(locus: Locus, text: str, rows: list[dict], cache_dir: Path | None) 
     """Each entry's ``_map``, by its c. name; read from (and stored in) ``cache_dir`` when one is given."""
     from whimscreen.interpretation import kb_cache
 
-    cache_key = kb_cache.key(text, locus) if cache_dir is not None else ""
-    cached = kb_cache.read(cache_dir, cache_key) if cache_dir is not None else None
+    cache_key = kb_cache.key(text, locus) if cache_dir is not None else None
+    cached = kb_cache.read(cache_dir, cache_key) if cache_key is not None else None
     if cached is not None:
         return cached
     mapped = {}
@@ -138,7 +138,7 @@ def _mapping(locus: Locus, text: str, rows: list[dict], cache_dir: Path | None) 
         name = str(row["hgvs_c"])
         if name not in mapped:
             mapped[name] = _map(locus, name)
-    if cache_dir is not None:
+    if cache_key is not None:
         kb_cache.write(cache_dir, cache_key, mapped)
     return mapped
 
