@@ -124,7 +124,7 @@ def main(quick: bool = False) -> str:
         per_pair = (marks[-1] - marks[1]) * 1024 * 1024 / (n - n // 5)
         rows.append(f"| {label} | {' | '.join(f'{m:.0f}' for m in marks)} | {per_pair:.0f} |")
     pairs, placed, mapq = compare(COMPARED)
-    fifths = " | ".join(f"{n * k // 5:,}" for k in range(6))
+    fifths = " | ".join(f"after {n * k // 5:,}" for k in range(1, 6))
     text = "\n".join(
         [
             "# mappy's memory in paired mode (bench/mappy_leak.py)",
@@ -133,12 +133,13 @@ def main(quick: bool = False) -> str:
             "2x150 reads (a pool of 2,000 from the demo locus, reused) aligned with mappy "
             f"{_mappy_version()} (`sr` preset, as `sequencing/align.py`), each mode in its own process.",
             "",
-            f"| mode | RSS (MB) after {fifths} pairs | growth (bytes per pair, after the first fifth) |",
+            f"| mode | RSS (MB) at start | {fifths} pairs | growth (bytes per pair, after the first fifth) |",
             "|---|" + "---|" * 7,
             *rows,
             "",
             f"Paired against single-end on {pairs:,} pairs with 1% substitutions and an indel in one read of "
-            f"ten: {placed} reads got another primary position, strand or CIGAR, {mapq} another MAPQ only "
+            f"ten: of their {2 * pairs:,} reads, {placed} got another primary position, strand or CIGAR, "
+            f"{mapq} another MAPQ only "
             "(paired mode raises or lowers MAPQ from the mate's support).",
             "",
             NOTES,
