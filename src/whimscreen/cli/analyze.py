@@ -9,6 +9,8 @@ from pathlib import Path
 
 import typer
 
+from whimscreen.calling.output import to_json
+from whimscreen.calling.pipeline import analyze_paths
 from whimscreen.cli.common import active_locus, report_warnings
 from whimscreen.cli.interpret import (
     DeNovoOption,
@@ -20,9 +22,10 @@ from whimscreen.cli.interpret import (
     population_table,
 )
 from whimscreen.errors import InterpretationError, WhimscreenError
+from whimscreen.interpretation.result import interpret_analysis
 
-# The analysis libraries are imported inside ``analyze`` (and only those an input needs): registering the
-# command, ``--help`` and a usage error stay cheap, and one Sanger trace does not pay for the reads path.
+# What only some runs need is imported where it is used (parents, a familial variant, the progress display
+# of reads): one Sanger trace's process does not pay for it.
 
 
 def analyze(
@@ -71,10 +74,6 @@ def analyze(
     ),
 ) -> None:
     """Call CXCR4 variants and check coverage of the reportable range; writes ID.vcf.gz(.tbi) and ID.json."""
-    from whimscreen.calling.output import to_json
-    from whimscreen.calling.pipeline import analyze_paths
-    from whimscreen.interpretation.result import interpret_analysis
-
     render = None
     if images:
         from whimscreen.reporting.chromatogram import render  # matplotlib: loaded only when drawing
