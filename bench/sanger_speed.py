@@ -45,14 +45,14 @@ entry) is cached in the data home, keyed by content (`interpretation/kb_cache.py
 home pays it, row 2); the YAML rules are read with libyaml; no progress display for traces; the read is
 aligned to one strand and only scored on the other (two dynamic-programming passes instead of three).
 Results are unchanged (tests/sanger, tests/calling/test_cli_analyze.py, tests/sanger/test_align_order.py).
-What is left is start-up that is not ours (row "start-up alone": ~0.47 s at load 1.3 on 2026-12-01), measured alone at
-that load: Typer 0.29 parsing `analyze`'s 21 options 0.18 s CPU (it imports pydantic and builds a
-TypeAdapter per option), numpy + Biopython's `SeqIO` and `Align` 0.27 s (`SeqIO` imports every format
-module; its XML readers pull in urllib, http and ssl), pysam and PyYAML 0.05 s; and the analysis itself,
-~0.24 s, ~0.1 s of it the two alignment passes of the read over the 8.8 kb locus.  Not within 2x of tracy
-(2.3x on 2026-12-01; 5.9x the issue's 0.12 s): that would need a lighter command-line parser than Typer or an ABIF
-reader that does not import all of `SeqIO`.  A plate analysed in one process (`analyze-run`) pays the
-start-up once: 0.14 s CPU per trace, half of tracy's."""
+What is left is start-up that is not ours (row "start-up alone": ~0.47 s at load 1.3 on 2026-12-01),
+measured alone at that load: Typer 0.29 parsing `analyze`'s 21 options 0.18 s CPU (it imports pydantic
+and builds a TypeAdapter per option), numpy + Biopython's `SeqIO` and `Align` 0.27 s (`SeqIO` imports
+every format module; its XML readers pull in urllib, http and ssl), pysam and PyYAML 0.05 s; and the
+analysis itself, ~0.24 s, ~0.1 s of it the two alignment passes of the read over the 8.8 kb locus.  Not
+within 2x of tracy (2.3x on 2026-12-01; 5.9x the issue's 0.12 s): that would need a lighter command-line
+parser than Typer or an ABIF reader that does not import all of `SeqIO`.  A plate analysed in one process
+(`analyze-run`) pays the start-up once: 0.14 s CPU per trace, half of tracy's."""
 
 
 HOME: Path | None = None  # the data home of the measured processes (set in main)
