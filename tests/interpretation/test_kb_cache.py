@@ -100,3 +100,18 @@ def test_unreadable_sources_mean_no_cache(tmp_path, locus, fresh, monkeypatch):
     assert kb_cache.key("text", locus) is None
     assert load(locus, cache_dir=tmp_path / "cache") == fresh
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_cli_reads_the_same_knowledge_base_from_its_cache(tmp_path):
+    """``classify`` with a fresh data home (the mapping is made and cached) and again (read from the cache)
+    gives the same answer, the knowledge base's asserted class and evidence included."""
+    from tests.conftest import run_cli
+
+    home = tmp_path / "home"
+    first = run_cli("classify", "c.1000C>T", "--json", home=home, check=True)
+    (cached,) = (home / "cache").glob(f"{kb_cache.PREFIX}*.json")
+    stamp = cached.stat().st_mtime_ns
+    again = run_cli("classify", "c.1000C>T", "--json", home=home, check=True)
+    assert cached.stat().st_mtime_ns == stamp  # read, not rewritten
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    assert json.loads(first.stdout)["knowledge_base_classification"] == "Pathogenic"
