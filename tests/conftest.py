@@ -1,12 +1,27 @@
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
 from whimscreen.reference.demo import demo_locus
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _test_home() -> None:
+    """Tests never write into the user's data home (the CLI caches the knowledge base's mapping there): unless
+    one is given, the whole run uses an empty temporary one, removed at the end."""
+    if not any(k.lower() == "whimscreen_home" for k in os.environ):
+        path = tempfile.mkdtemp(prefix="whimscreen-test-home-")
+        os.environ["WHIMSCREEN_HOME"] = path
+        atexit.register(shutil.rmtree, path, True)
+
+
+_test_home()
 
 
 @pytest.fixture(scope="session")

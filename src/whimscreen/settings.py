@@ -7,12 +7,14 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from whimscreen.home import DEFAULT_HOME
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WHIMSCREEN_", extra="ignore")
 
     #: application data: installed reference, SQLite database, uploads, reports
-    home: Path = Path.home() / ".local" / "share" / "whimscreen"
+    home: Path = DEFAULT_HOME  # read without pydantic by whimscreen.home.data_home (kept identical)
     #: SQLAlchemy URL; the embedded default is a SQLite file under ``home``
     database_url: str | None = None
     secret_key: str | None = None

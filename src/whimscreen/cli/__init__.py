@@ -13,44 +13,59 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from whimscreen.cli import (
-        admin,
-        analyze,
-        analyze_run,
-        backup,
-        case_find,
-        classify,
-        examples,
-        kb,
-        lab,
-        reference,
-        report,
-        screen,
-        serve,
-        variant,
-    )
+#: command name -> (module under whimscreen.cli, attribute, "command" or "group").  Only the module of the
+#: command being run is imported (each pulls in its own heavy libraries: numpy, pysam, hgvs, SQLAlchemy...);
+#: ``whimscreen --help`` and an unknown name import them all.
+COMMANDS = {
+    "reference": ("reference", "app", "group"),
+    "variant": ("variant", "variant", "command"),
+    "examples": ("examples", "examples", "command"),
+    "analyze": ("analyze", "analyze", "command"),
+    "analyze-run": ("analyze_run", "analyze_run", "command"),
+    "classify": ("classify", "classify", "command"),
+    "kb": ("kb", "app", "group"),
+    "report": ("report", "report", "command"),
+    "lab": ("lab", "app", "group"),
+    "screen": ("screen", "screen", "command"),
+    "case-find": ("case_find", "case_find", "command"),
+    "serve": ("serve", "serve", "command"),
+    "demo": ("serve", "demo", "command"),
+    "admin": ("admin", "app", "group"),
+    "backup": ("backup", "backup", "command"),
+    "restore": ("backup", "restore", "command"),
+}
 
-    app.add_typer(reference.app, name="reference")
-    app.command("variant")(variant.variant)
-    app.command("examples")(examples.examples)
-    app.command("analyze")(analyze.analyze)
-    app.command("analyze-run")(analyze_run.analyze_run)
-    app.command("classify")(classify.classify)
-    app.add_typer(kb.app, name="kb")
-    app.command("report")(report.report)
-    app.add_typer(lab.app, name="lab")
-    app.command("screen")(screen.screen)
-    app.command("case-find")(case_find.case_find)
-    app.command("serve")(serve.serve)
-    app.command("demo")(serve.demo)
-    app.add_typer(admin.app, name="admin")
-    app.command("backup")(backup.backup)
-    app.command("restore")(backup.restore)
+
+@app.callback()
+def _root() -> None:
+    """WHIMscreen: genetic testing for WHIM syndrome."""  # keeps ``app`` a group with one command
+
+
+def _register(only: str | None = None) -> None:
+    """Register the command ``only`` (a name of ``COMMANDS``), or every command when ``only`` is None or
+    not a command name (help, a typo: click then lists them all)."""
+    import importlib
+
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    registered = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
+    for name in names:
+        if name in registered:
+            continue
+        module, attr, kind = COMMANDS[name]
+        target = getattr(importlib.import_module(f"whimscreen.cli.{module}"), attr)
+        if kind == "group":
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command the arguments name: the first one (the root takes no options but --help)."""
+    return argv[1] if len(argv) > 1 else None
 
 
 def main() -> None:
-    _register()
+    _register(_command_name(sys.argv))
     try:
         app(standalone_mode=False)
     except WhimscreenError as exc:

@@ -6,17 +6,22 @@ import contextlib
 import json
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 
-from whimscreen.reference import Locus, get_locus
-from whimscreen.settings import get_settings
+from whimscreen.home import data_home
+
+if TYPE_CHECKING:
+    from whimscreen.reference import Locus
 
 BuildOption = typer.Option("GRCh38", "--build", help="Genome build: GRCh38 or GRCh37.")
 
 
 def active_locus() -> Locus:
-    return get_locus(get_settings().home)
+    from whimscreen.reference import get_locus
+
+    return get_locus(data_home())
 
 
 def check_build(build: str) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from whimscreen.interpretation.evidence import Evidence
-from whimscreen.interpretation.knowledge_base import KnowledgeBase
-from whimscreen.interpretation.population_table import PopulationTable, load_table
-from whimscreen.reference import Locus
-from whimscreen.settings import get_settings
+from whimscreen.home import data_home
+
+if TYPE_CHECKING:  # imported where used: registering a command must stay cheap
+    from whimscreen.interpretation.evidence import Evidence
+    from whimscreen.interpretation.knowledge_base import KnowledgeBase
+    from whimscreen.interpretation.population_table import PopulationTable
+    from whimscreen.reference import Locus
 
 PhenotypeOption = typer.Option(
     None,
@@ -28,6 +32,8 @@ NoKbOption = typer.Option(False, "--no-kb", help="Apply the CXCR4 rules alone, w
 
 
 def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | None = None) -> Evidence:
+    from whimscreen.interpretation.evidence import Evidence
+
     return Evidence(
         de_novo=de_novo,
         phenotype=tuple(phenotype or ()),
@@ -37,12 +43,16 @@ def evidence(phenotype, de_novo, segregation: int = 0, population_af: float | No
 
 
 def knowledge_base(locus: Locus, no_kb: bool) -> KnowledgeBase | None:
-    """The data home's active knowledge-base release (``whimscreen kb activate``), else the package's."""
-    from whimscreen.program.kb_releases import active_kb
+    """The data home's active knowledge-base release (``whimscreen kb activate``), else the package's; the
+    mapping of its entries is cached in the data home (``kb_cache``)."""
+    from whimscreen.interpretation.kb_active import active_in_home
 
-    return None if no_kb else active_kb(get_settings().home, locus)
+    home = data_home()
+    return None if no_kb else active_in_home(home, locus, cache_dir=home / "cache")
 
 
 def population_table() -> PopulationTable | None:
     """The lab's imported population table (``whimscreen kb import-population``), if any."""
-    return load_table(get_settings().home)
+    from whimscreen.interpretation.population_table import load_table
+
+    return load_table(data_home())

@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 
-import yaml
+from whimscreen.interpretation import yaml_data
 
 
 @cache
 def spec() -> dict:
     """The CXCR4 specification (data/cxcr4_spec.yaml), read once."""
-    return yaml.safe_load(
-        (resources.files("whimscreen.interpretation") / "data" / "cxcr4_spec.yaml").read_text()
-    )
+    return yaml_data.load("cxcr4_spec.yaml")
 
 
 class Strength(StrEnum):

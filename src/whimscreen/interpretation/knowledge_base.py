@@ -100,7 +100,7 @@ class KnowledgeBase:
         ]
 
 
-def _read(path: Path | None = None) -> tuple[str, list[dict]]:
+def _read(path: Path | None = None) -> tuple[str, str, list[dict]]:
     if path is None:
         text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
     else:
@@ -112,15 +112,51 @@ def _read(path: Path | None = None) -> tuple[str, list[dict]]:
         (ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("# version:")), ""
     )
     rows = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return version, list(csv.DictReader(rows, delimiter="\t"))
+    return text, version, list(csv.DictReader(rows, delimiter="\t"))
 
 
-def load(locus: Locus, path: Path | None = None) -> KnowledgeBase:
+def _map(locus: Locus, hgvs_c: str) -> dict:
+    """What the reference layer makes of one entry's name (JSON-ready: ``kb_cache`` stores it)."""
+    try:
+        ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{hgvs_c}"))
+    except VariantError as exc:
+        return {"error": str(exc)}
+    v = ann.variant
+    return {
+        "variant": [v.pos, v.ref, v.alt, v.chrom],
+        "hgvs_c": ann.hgvs_c,
+        "hgvs_p": ann.hgvs_p,
+        "protein_position": ann.protein_position,
+        "consequence": ann.consequence,
+    }
+
+
+def _mapping(locus: Locus, text: str, rows: list[dict], cache_dir: Path | None) -> dict:
+    """Each entry's ``_map``, by its c. name; read from (and stored in) ``cache_dir`` when one is given."""
+    from whimscreen.interpretation import kb_cache
+
+    cache_key = kb_cache.key(text, locus) if cache_dir is not None else None
+    cached = kb_cache.read(cache_dir, cache_key) if cache_key is not None else None
+    if cached is not None:
+        return cached
+    mapped = {}
+    for row in rows:
+        name = str(row["hgvs_c"])
+        if name not in mapped:
+            mapped[name] = _map(locus, name)
+    if cache_key is not None:
+        kb_cache.write(cache_dir, cache_key, mapped)
+    return mapped
+
+
+def load(locus: Locus, path: Path | None = None, cache_dir: Path | None = None) -> KnowledgeBase:
     """Load and map every entry of the package's knowledge base, or of a release file (``path``, see
-    ``kb_release``); problems (unparsable names, mismatched p., duplicates) are collected."""
-    version, rows = _read(path)
+    ``kb_release``); problems (unparsable names, mismatched p., duplicates) are collected.  With
+    ``cache_dir`` the mapping is kept there between processes (``kb_cache``: keyed by content)."""
+    text, version, rows = _read(path)
     if not version:
         raise InterpretationError(f"{path or 'cxcr4_kb.tsv'} has no '# version:' header")
+    mapping = _mapping(locus, text, rows, cache_dir)
     entries, problems, seen = [], [], {}
     for row in rows:
         where = f"{row.get('id')} {row.get('hgvs_c')}"
@@ -128,16 +164,16 @@ def load(locus: Locus, path: Path | None = None) -> KnowledgeBase:
         if cls and cls not in CLASSES:
             problems.append(f"{where}: unknown classification {cls!r}")
         problems.extend(f"{where}: {p}" for p in evidence_problems(row))
-        try:
-            ann = annotate(locus, parse_variant(locus, f"NM_003467.3:{row['hgvs_c']}"))
-        except VariantError as exc:
-            problems.append(f"{where}: {exc}")
+        ann = mapping[str(row["hgvs_c"])]
+        if "error" in ann:
+            problems.append(f"{where}: {ann['error']}")
             continue
-        if ann.hgvs_c != f"NM_003467.3:{row['hgvs_c']}" or (ann.hgvs_p or "") != row["hgvs_p"]:
-            problems.append(f"{where}: the foundation names it {ann.hgvs_c} {ann.hgvs_p}")
-        if ann.variant in seen:
-            problems.append(f"{where}: duplicate of {seen[ann.variant]}")
-        seen[ann.variant] = row["id"]
+        variant = GenomicVariant(*ann["variant"])
+        if ann["hgvs_c"] != f"NM_003467.3:{row['hgvs_c']}" or (ann["hgvs_p"] or "") != row["hgvs_p"]:
+            problems.append(f"{where}: the foundation names it {ann['hgvs_c']} {ann['hgvs_p']}")
+        if variant in seen:
+            problems.append(f"{where}: duplicate of {seen[variant]}")
+        seen[variant] = row["id"]
         entries.append(
             Entry(
                 row["id"],
@@ -145,9 +181,9 @@ def load(locus: Locus, path: Path | None = None) -> KnowledgeBase:
                 row["hgvs_p"],
                 cls,
                 row,
-                ann.variant,
-                ann.protein_position,
-                ann.consequence,
+                variant,
+                ann["protein_position"],
+                ann["consequence"],
             )
         )
     return KnowledgeBase(version, tuple(entries), tuple(problems))

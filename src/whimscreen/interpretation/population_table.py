@@ -20,7 +20,6 @@ from whimscreen.errors import InputFileError, VariantError
 from whimscreen.interpretation.population import Frequency, filtering_af
 from whimscreen.reference.locus import Locus
 from whimscreen.reference.variant import GenomicVariant, normalize
-from whimscreen.sequencing.vcf import locus_sites
 
 FAF_FIELDS = ("fafmax_faf95_max_joint", "fafmax_faf95_max", "faf95_adj", "faf95", "faf95_popmax")
 COUNT_FIELDS = (("AC_joint", "AN_joint", "AF_joint"), ("AC", "AN", "AF"))
@@ -89,6 +88,8 @@ def import_population(path: Path, locus: Locus, home: Path, build: str | None = 
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
+    from whimscreen.sequencing.vcf import locus_sites  # cyvcf2: only when importing a table
+
     build, records = locus_sites(path, locus, build)
     rows, n_records, used = {}, 0, {}
     for rec in records:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from whimscreen.interpretation import yaml_data
 from whimscreen.interpretation.classify import PopulationLookup, classify
 from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.knowledge_base import KnowledgeBase
@@ -26,9 +24,7 @@ PLP = ("Pathogenic", "Likely pathogenic")
 
 @cache
 def texts() -> dict:
-    return yaml.safe_load(
-        (resources.files("whimscreen.interpretation") / "data" / "report_text.yaml").read_text()
-    )
+    return yaml_data.load("report_text.yaml")
 
 
 def variant_key(v: dict) -> str:

@@ -10,7 +10,6 @@ after the commit, ``HOME/kb/active.json`` names the active release for ``active_
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -20,7 +19,9 @@ from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from whimscreen.interpretation import kb_release
+from whimscreen.errors import InterpretationError
+from whimscreen.interpretation import kb_active, kb_release
+from whimscreen.interpretation.kb_active import MARKER, marker_path  # noqa: F401 (re-exported)
 from whimscreen.interpretation.knowledge_base import KnowledgeBase, load_cached
 from whimscreen.program import audit
 from whimscreen.program.errors import InvalidState, NotFound
@@ -28,16 +29,8 @@ from whimscreen.program.storage.models import KbActivation, KbRelease, User, utc
 from whimscreen.program.users import require_role
 from whimscreen.reference.locus import Locus
 
-MARKER = "active.json"
 PACKAGE = "package"  # the version name that makes the package's knowledge base active again
-
-
-def marker_path(home: Path) -> Path:
-    return Path(home) / "kb" / MARKER
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+_sha256 = kb_active.sha256_of
 
 
 def sync(db: Session, home: Path) -> list[KbRelease]:
@@ -89,14 +82,11 @@ def active_kb(db_or_home: Session | Path | None, locus: Locus) -> KnowledgeBase:
     in a job process without one, from the data home's marker."""
     if isinstance(db_or_home, Session):
         return kb_of(active_release(db_or_home), locus)
-    marker = marker_path(db_or_home) if db_or_home is not None else None
-    if marker is None or not marker.is_file():
-        return load_cached(locus)
-    named = json.loads(marker.read_text())
-    path = Path(named["path"])
-    if not path.is_file() or _sha256(path) != named["sha256"]:
-        raise InvalidState(f"knowledge-base release {named['version']}: {path} is missing or was changed")
-    return load_cached(locus, path)
+    try:
+        cache = Path(db_or_home) / "cache" if db_or_home is not None else None  # the KB mapping, reused
+        return kb_active.active_in_home(db_or_home, locus, cache_dir=cache)
+    except InterpretationError as exc:
+        raise InvalidState(str(exc)) from exc
 
 
 def _write_marker(home: Path, named: dict) -> None:

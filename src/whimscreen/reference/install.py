@@ -14,9 +14,7 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-
-import hgvs.parser
-import pysam
+from typing import TYPE_CHECKING
 
 from whimscreen.errors import ReferenceDataError
 from whimscreen.reference import sources
@@ -24,6 +22,9 @@ from whimscreen.reference.coords import from_build, to_build
 from whimscreen.reference.locus import Locus, LocusProvider, ReferenceInfo, locus_bounds, sha256
 from whimscreen.reference.sequence import translate
 from whimscreen.reference.vrs import refget_accession_from_digest
+
+if TYPE_CHECKING:
+    import pysam
 
 CONTIG_NAMES = ("chr2", "2", "NC_000002.12", "NC_000002.11")
 #: chr2 lengths, to tell the builds apart in FASTA and BAM headers (GRC assembly reports).
@@ -37,6 +38,8 @@ def _reference_dir(home: Path) -> Path:
 
 
 def _open(fasta: Path) -> pysam.FastaFile:
+    import pysam
+
     if not fasta.is_file():
         raise ReferenceDataError(f"{fasta}: no such file")
     try:
@@ -68,6 +71,8 @@ def verify(locus: Locus, build: str) -> tuple[str, ...]:
     if translate(cds) != sources.protein() + "*":
         raise ReferenceDataError("the coding sequence does not translate to P61073")
     checks.append("CDS translates to P61073 (352 aa + stop)")
+    import hgvs.parser
+
     parser = hgvs.parser.Parser()
     for anchor in sources.clinvar_anchors():
         name = anchor.grch38 if build == "GRCh38" else anchor.grch37

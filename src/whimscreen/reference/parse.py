@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-import hgvs.exceptions
-import hgvs.parser
+from typing import TYPE_CHECKING
 
 from whimscreen.errors import (
     OutOfLocusError,
@@ -27,12 +25,17 @@ from whimscreen.reference.sources import BUILD_ACCESSIONS
 from whimscreen.reference.transcripts import MANE, by_accession
 from whimscreen.reference.variant import GenomicVariant, edit_from_vcf, to_vcf
 
+if TYPE_CHECKING:
+    import hgvs.parser
+
 _VCF = re.compile(r"^(?:chr)?2[:\-](\d+)[:\-]([ACGTacgt]+)[:\-]([ACGTacgt]+)$")
 _BUILD_OF = {acc: build for build, acc in BUILD_ACCESSIONS.items()}
 
 
 @cache
 def _parser() -> hgvs.parser.Parser:
+    import hgvs.parser  # the grammar costs ~0.1 s to load: only when a name needs it
+
     return hgvs.parser.Parser()
 
 
@@ -75,6 +78,8 @@ def parse_variant(locus: Locus, text: str, build: str = "GRCh38") -> GenomicVari
         text = f"{MANE if text.startswith('c.') else BUILD_ACCESSIONS[build]}:{text}"
     elif text.upper().startswith("CXCR4:"):
         text = f"{MANE}:{text.split(':', 1)[1]}"
+    import hgvs.exceptions
+
     try:
         var = _parser().parse_hgvs_variant(text)
     except (hgvs.exceptions.HGVSError, ValueError) as exc:  # the grammar's int() can fail too

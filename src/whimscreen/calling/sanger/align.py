@@ -46,10 +46,17 @@ def place(name: str, calls: str, trim: tuple[int, int], forward: str, reverse: s
     if not query:
         raise AnalysisError(f"{name}: fewer than {MIN_ALIGNED} good-quality bases after trimming")
     aligner = _aligner()
-    scores = [aligner.score(ref, query) for ref in (forward, reverse)]
+    # The strand is decided by the two exact local scores (the reverse strand only when strictly better).
+    # The strand the read most likely reads is aligned first, which gives its score with its alignment;
+    # the other strand is only scored, and aligned only if it wins: two dynamic-programming passes instead
+    # of three for nearly every read, the same placement whichever strand was guessed.
+    first_rev = _shared_kmers(query, reverse) > _shared_kmers(query, forward)
+    first = aligner.align(reverse if first_rev else forward, query)
+    other = aligner.score(forward if first_rev else reverse, query)
+    scores = (other, first.score) if first_rev else (first.score, other)
     rev = scores[1] > scores[0]
     ref = reverse if rev else forward
-    aln = aligner.align(ref, query)[0]
+    aln = (first if rev == first_rev else aligner.align(ref, query))[0]
     pairs = zip(*aln.aligned, strict=True)
     blocks = [(int(a0), int(a1), int(b0) + t0, int(b1) + t0) for (a0, a1), (b0, b1) in pairs]
     span = blocks[-1][3] - blocks[0][2]
@@ -68,6 +75,12 @@ def place(name: str, calls: str, trim: tuple[int, int], forward: str, reverse: s
         _gaps(blocks, calls),
         matches / span,
     )
+
+
+def _shared_kmers(query: str, ref: str, k: int = 12) -> int:
+    """How many of the query's k-mers occur in ``ref`` (a guess of the strand, never the decision)."""
+    words = {ref[i : i + k] for i in range(len(ref) - k + 1)}
+    return sum(query[i : i + k] in words for i in range(len(query) - k + 1))
 
 
 def _index(n: int, ref_len: int, blocks: list) -> np.ndarray:
