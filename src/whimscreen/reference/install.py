@@ -20,8 +20,8 @@ from whimscreen.errors import ReferenceDataError
 from whimscreen.reference import sources
 from whimscreen.reference.coords import from_build, to_build
 from whimscreen.reference.locus import Locus, LocusProvider, ReferenceInfo, locus_bounds, sha256
+from whimscreen.reference.refget import refget_accession_from_digest
 from whimscreen.reference.sequence import translate
-from whimscreen.reference.vrs import refget_accession_from_digest
 
 if TYPE_CHECKING:
     import pysam

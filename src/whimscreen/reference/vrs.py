@@ -14,33 +14,21 @@ one identifier.  Which sequence the locus stands for decides what the identifier
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 
-from ga4gh.core import ga4gh_identify, sha512t24u
+from ga4gh.core import ga4gh_identify
 from ga4gh.vrs import models, normalize
 from ga4gh.vrs.dataproxy import _DataProxy
 
 from whimscreen.errors import OutOfLocusError, ReferenceMismatchError, VariantError
 from whimscreen.reference.locus import Locus
+from whimscreen.reference.refget import refget_accession, refget_accession_from_digest  # noqa: F401
 
 DEMO_NOTE = "computed on the demo locus; not comparable with public VRS ids"
 MISSING_DIGEST_NOTE = (
     "no VRS id: the installed reference has no chr2 refget digest (installed before it was recorded); "
     "reinstall the genome with `whimscreen reference install` to compute it"
 )
-
-
-def refget_accession(sequence: str) -> str:
-    """``SQ.`` + the refget digest of a whole sequence (upper-cased, as refget specifies)."""
-    return "SQ." + sha512t24u(sequence.upper().encode("ascii"))
-
-
-def refget_accession_from_digest(h: hashlib._Hash) -> str:
-    """``SQ.`` + sha512t24u of a streamed SHA-512 (``ga4gh.core.sha512t24u`` needs the whole blob at once;
-    this is its last step, for chromosomes read in pieces)."""
-    return "SQ." + base64.urlsafe_b64encode(h.digest()[:24]).decode("ascii")
 
 
 @dataclass(frozen=True)
