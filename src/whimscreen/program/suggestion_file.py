@@ -75,7 +75,9 @@ def _source(name: str, header: list[str]) -> str:
 
 def _screen_evidence(r: dict, where: str) -> dict:
     if r["classification"] not in CLASS_ORDER:
-        raise InvalidInput(f"{where}: classification {r['classification']!r} is not one of {', '.join(CLASS_ORDER)}")
+        raise InvalidInput(
+            f"{where}: classification {r['classification']!r} is not one of {', '.join(CLASS_ORDER)}"
+        )
     if r["review_required"] not in ("yes", "no"):
         raise InvalidInput(f"{where}: review_required must be yes or no, not {r['review_required']!r}")
     if not (r["hgvs_c"] or r["hgvs_g"]):

@@ -94,11 +94,7 @@ def import_file(db: Session, actor: User, fh: BinaryIO, filename: str) -> Sugges
 
 def imports(db: Session, actor: User) -> list[dict]:
     require_role(actor, "coordinator")
-    counts = dict(
-        db.execute(
-            select(Suggestion.import_id, func.count()).group_by(Suggestion.import_id)
-        ).all()
-    )
+    counts = dict(db.execute(select(Suggestion.import_id, func.count()).group_by(Suggestion.import_id)).all())
     open_counts = dict(
         db.execute(
             select(Suggestion.import_id, func.count())
