@@ -232,3 +232,15 @@ def test_the_pages_import_list_and_decline(sqlite_portal, outputs, tmp_path):
         follow_redirects=False,
     )
     assert r.status_code == 303 and ok(doc.get("/api/suggestions"))[0]["status"] == "declined"
+
+
+def test_a_file_saved_by_a_spreadsheet_is_read(sqlite_portal, outputs, tmp_path):
+    """A BOM, CRLF line ends and the blank last cells dropped: the same candidates, the blank ones counted."""
+    good = addressed(outputs["case-find"], tmp_path / "good.tsv", {"WHIM-1": DOC})
+    lines = [line.rstrip("\t") for line in good.read_text().splitlines()]
+    saved = tmp_path / "saved.tsv"
+    saved.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    batch = _import(sqlite_portal.login("coordinator"), saved)
+    assert (batch["candidates"], batch["suggested"]) == (2, 1)
+    (s,) = ok(sqlite_portal.login("physician").get("/api/suggestions"))
+    assert s["candidate"] == "WHIM-1" and s["file_row"] == 2

@@ -100,7 +100,7 @@ def _case_evidence(r: dict, where: str) -> dict:
 def read(fh: BinaryIO, name: str) -> CandidateFile:
     """The file's candidates, or ``InvalidInput`` naming the first bad line."""
     sha = _sha256(fh, name)
-    text = codecs.getreader("utf-8")(fh, errors="strict")
+    text = codecs.getreader("utf-8-sig")(fh, errors="strict")  # a spreadsheet may add a BOM
     reader = csv.reader(text, delimiter="\t")
     try:
         header = next(reader, None)
@@ -113,6 +113,8 @@ def read(fh: BinaryIO, name: str) -> CandidateFile:
             where = f"{name} line {reader.line_num}"
             if not any(fields):
                 continue
+            if len(fields) == len(columns) - 1:
+                fields.append("")  # a spreadsheet drops a blank last cell: no physician_email
             if len(fields) != len(columns):
                 raise InvalidInput(f"{where}: {len(fields)} fields, expected {len(columns)}")
             r = dict(zip(columns, (f.strip() for f in fields), strict=True))

@@ -42,7 +42,7 @@ def import_file(db: Session, actor: User, fh: BinaryIO, filename: str) -> Sugges
     parsed = suggestion_file.read(fh, name)
     emails = {c.physician_email for c in parsed.to_suggest}
     physicians = {
-        u.email: u
+        u.email.lower(): u
         for u in db.scalars(select(User).where(func.lower(User.email).in_(emails)))
         if u.role == "physician" and u.status == "active"
     }
