@@ -14,7 +14,7 @@ from tests.web.flow import accession_and_upload, eligible_patient, ok
 from tests.web.suggestion_files import addressed, case_find_output, screen_output
 from whimscreen.program.sponsor_metrics import funnel_counts
 from whimscreen.program.storage.db import unit_of_work
-from whimscreen.program.storage.models import AuditEntry, Suggestion, SuggestionImport
+from whimscreen.program.storage.models import AuditEntry, Order, Suggestion, SuggestionImport
 
 DOC = "doc@example.org"
 
@@ -244,3 +244,22 @@ def test_a_file_saved_by_a_spreadsheet_is_read(sqlite_portal, outputs, tmp_path)
     assert (batch["candidates"], batch["suggested"]) == (2, 1)
     (s,) = ok(sqlite_portal.login("physician").get("/api/suggestions"))
     assert s["candidate"] == "WHIM-1" and s["file_row"] == 2
+
+
+def test_positive_counts_through_the_replacement_of_a_rejected_sample(sqlite_portal, outputs, tmp_path):
+    tsv = addressed(outputs["case-find"], tmp_path / "r.tsv", {"WHIM-1": DOC})
+    _import(sqlite_portal.login("coordinator"), tsv)
+    doc = sqlite_portal.login("physician")
+    (s,) = ok(doc.get("/api/suggestions"))
+    order = consent_and_order_from(doc, eligible_patient(doc), s["id"])
+    tech = sqlite_portal.login("technologist")
+    sample = ok(tech.post(f"/api/orders/{order['id']}/accession", json={"specimen_type": "saliva"}), 201)
+    ok(tech.post(f"/api/samples/{sample['id']}/reject", json={"reason": "haemolysed"}))
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        assert funnel_counts(db, "case-find")["positive"] == 0
+        new = db.scalars(select(Order).where(Order.replaces_id == order["id"])).one()
+        new.status, new.result_category = "reported", "Positive"
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        assert funnel_counts(db, "case-find") == {
+            "candidates": 2, "suggested": 1, "declined": 0, "ordered": 1, "positive": 1
+        }  # fmt: skip

@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import config, orders
@@ -97,6 +97,20 @@ FUNNEL_STEPS = ("candidates", "suggested", "ordered", "positive")
 ACTED_ON = ("declined", "ordered")
 
 
+def _ends_positive(db: Session, order_id: int) -> bool:
+    """The order, or the replacement of its rejected sample (and so on), reported Positive."""
+    seen = set()
+    while order_id is not None and order_id not in seen:
+        seen.add(order_id)
+        status, result = db.execute(
+            select(Order.status, Order.result_category).where(Order.id == order_id)
+        ).one()
+        if status == "reported":
+            return result == "Positive"
+        order_id = db.scalar(select(Order.id).where(Order.replaces_id == order_id))
+    return False
+
+
 def funnel_counts(db: Session, source: str) -> dict[str, int]:
     """One source's funnel (``screen`` | ``case-find``), small cells suppressed: candidates in the imported
     files -> suggested to a physician -> ordered by them -> reported Positive; declined alongside.  A
@@ -116,14 +130,10 @@ def funnel_counts(db: Session, source: str) -> dict[str, int]:
             select(Suggestion.status).where(Suggestion.source == source, Suggestion.status != "withdrawn")
         )
     )
-    positive = db.scalar(
-        select(func.count())
-        .select_from(Suggestion)
-        .join(Order, Order.id == Suggestion.order_id)
-        .where(
-            Suggestion.source == source,
-            Order.status == "reported",
-            Order.result_category == "Positive",
+    positive = sum(
+        _ends_positive(db, order_id)
+        for order_id in db.scalars(
+            select(Suggestion.order_id).where(Suggestion.source == source, Suggestion.order_id.is_not(None))
         )
     )
     return {
