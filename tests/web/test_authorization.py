@@ -158,6 +158,19 @@ EXPECT = {
     ("POST", "/families/{family_id}/members/{member_id}/restore"): (PHYS, True),
     ("POST", "/families/{family_id}/members/{member_id}/orders"): (PHYS, True),
     ("POST", "/families/{family_id}/parentage"): (PHYS, True),
+    ("POST", "/api/suggestion-imports"): ({"coordinator"}, False),
+    ("GET", "/api/suggestion-imports"): ({"coordinator"}, False),
+    ("POST", "/api/suggestion-imports/{import_id}/withdraw"): ({"coordinator"}, False),
+    ("GET", "/coordinator/suggestions"): ({"coordinator"}, False),
+    ("POST", "/coordinator/suggestions"): ({"coordinator"}, False),
+    ("POST", "/coordinator/suggestions/{import_id}/withdraw"): ({"coordinator"}, False),
+    ("GET", "/api/suggestions"): (PHYS, False),
+    ("GET", "/api/suggestions/{suggestion_id}"): (PHYS, True),
+    ("POST", "/api/suggestions/{suggestion_id}/decline"): (PHYS, True),
+    ("POST", "/api/suggestions/{suggestion_id}/reopen"): (PHYS, True),
+    ("GET", "/suggestions"): (PHYS, False),
+    ("POST", "/suggestions/{suggestion_id}/decline"): (PHYS, True),
+    ("POST", "/suggestions/{suggestion_id}/reopen"): (PHYS, True),
 }
 
 
@@ -176,6 +189,16 @@ def world(sqlite_portal, tmp_path):
     family = ok(doc.post(f"/api/orders/{order['id']}/family", json={}), 201)
     relative = {"relationship": "sibling", "display_name": "Sib Example", "birth_date": "2010-01-01"}
     family = ok(doc.post(f"/api/families/{family['id']}/members", json=relative), 201)
+    # a case-find candidate suggested to physician 1 (the suggestion routes' objects)
+    candidates = tmp_path / "candidates.tsv"
+    candidates.write_text(
+        "patient_id\tscore\tlevel\treasons\tcounts\tphysician_email\n"
+        "EHR-0001\t9\tstrong\tchronic neutropenia (+4)\t6\tdoc@example.org\n"
+    )
+    with open(candidates, "rb") as fh:
+        coord = sqlite_portal.login("coordinator")
+        batch = ok(coord.post("/api/suggestion-imports", files={"file": ("c.tsv", fh, "text/plain")}), 201)
+    (suggestion,) = ok(doc.get("/api/suggestions"))
     other = next(
         u for u in ok(sqlite_portal.login("admin").get("/api/admin/users")) if u["email"].startswith("doc2")
     )
@@ -191,6 +214,8 @@ def world(sqlite_portal, tmp_path):
         "decision": "approve",
         "version": "2026.12.2+clinvar.20261124",  # no such release: allowed roles get 404
         "task_id": 1,
+        "import_id": batch["id"],
+        "suggestion_id": suggestion["id"],
         "name": "S.1.png",  # unlisted by this FASTQ analysis: lab gets 404 (test_chromatograms.py)
     }
     clients = {r: sqlite_portal.login(r) for r in (*ALL, "physician2")}

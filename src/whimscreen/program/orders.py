@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from whimscreen.program import audit, config, consent
+from whimscreen.program import audit, config, consent, suggestions
 from whimscreen.program.eligibility import ELIGIBLE
 from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState
 from whimscreen.program.notifications import notify
@@ -60,8 +60,15 @@ def _event(db: Session, order: Order, status: str, actor: User | None, note: str
     db.add(OrderEvent(order_id=order.id, status=status, user_id=actor.id if actor else None, note=note))
 
 
-def place(db: Session, actor: User, patient: Patient, justification: str | None = None) -> Order:
-    """Place an order for one of the physician's patients (reached through ``access.patient_for``)."""
+def place(
+    db: Session,
+    actor: User,
+    patient: Patient,
+    justification: str | None = None,
+    suggestion_id: int | None = None,
+) -> Order:
+    """Place an order for one of the physician's patients (reached through ``access.patient_for``);
+    ``suggestion_id``: the physician's suggestion it answers (program/suggestions.py), then ``ordered``."""
     require_role(actor, "physician")
     agreed = consent.latest(db, patient)
     if agreed is None or agreed.consent_version != consent.CURRENT_VERSION:
@@ -74,7 +81,13 @@ def place(db: Session, actor: User, patient: Patient, justification: str | None 
     if check.decision != ELIGIBLE and not (justification or "").strip():
         raise InvalidInput(f"the patient is {check.decision} ({check.reason}): give a clinical justification")
     note = f"justification: {justification.strip()}" if justification else None
-    return enter(db, actor, patient, agreed.id, check.decision, note)
+    if suggestion_id is not None:
+        suggestions.mine(db, actor, suggestion_id)  # before the order: 404 for anyone else's
+        note = f"{note + '; ' if note else ''}from suggestion {suggestion_id}"
+    order = enter(db, actor, patient, agreed.id, check.decision, note)
+    if suggestion_id is not None:
+        suggestions.link_order(db, actor, suggestion_id, order)
+    return order
 
 
 def enter(

@@ -42,3 +42,15 @@ def yield_bars(rows: list[dict]) -> list[dict]:
             }
         )
     return bars
+
+
+def funnel_bars(funnel: dict, steps: tuple[str, ...]) -> list[dict]:
+    """A bar per funnel step, as wide as its share of the candidates; a suppressed ("<5") or zero step is
+    drawn as no bar (its label says so), so no small cell can be measured from the drawing."""
+    top = funnel["candidates"] if isinstance(funnel["candidates"], int) else 0
+    bars = []
+    for i, step in enumerate(steps):
+        n = funnel[step]
+        width = round((WIDTH - 220) * n / top, 1) if isinstance(n, int) and top else 0
+        bars.append({"y": 8 + 22 * i, "width": width, "label": step, "n": n})
+    return bars

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import config, orders
 from whimscreen.program.eligibility import MET
 from whimscreen.program.patients import eligibility
-from whimscreen.program.storage.models import Order, Sample, User
+from whimscreen.program.storage.models import Order, Sample, Suggestion, SuggestionImport, User
 from whimscreen.program.users import require_role
 
 SMALL_CELL = 5
@@ -93,6 +93,63 @@ def _criteria(db: Session, order: Order) -> list[str]:
     return [c.key for c in check.criteria if c.status == MET]
 
 
+FUNNEL_STEPS = ("candidates", "suggested", "ordered", "positive")
+ACTED_ON = ("declined", "ordered")
+
+
+def _ends_positive(db: Session, order_id: int) -> bool:
+    """The order, or the replacement of its rejected sample (and so on), reported Positive."""
+    seen = set()
+    while order_id is not None and order_id not in seen:
+        seen.add(order_id)
+        status, result = db.execute(
+            select(Order.status, Order.result_category).where(Order.id == order_id)
+        ).one()
+        if status == "reported":
+            return result == "Positive"
+        order_id = db.scalar(select(Order.id).where(Order.replaces_id == order_id))
+    return False
+
+
+def funnel_counts(db: Session, source: str) -> dict[str, int]:
+    """One source's funnel (``screen`` | ``case-find``), small cells suppressed: candidates in the imported
+    files -> suggested to a physician -> ordered by them -> reported Positive; declined alongside.  A
+    withdrawn import counts only if a suggestion of it had been acted on before (then it stays whole)."""
+    acted = set(
+        db.scalars(
+            select(Suggestion.import_id).where(Suggestion.source == source, Suggestion.status.in_(ACTED_ON))
+        )
+    )
+    candidates = sum(
+        b.candidates
+        for b in db.scalars(select(SuggestionImport).where(SuggestionImport.source == source))
+        if b.withdrawn_at is None or b.id in acted
+    )
+    statuses = Counter(
+        db.scalars(
+            select(Suggestion.status).where(Suggestion.source == source, Suggestion.status != "withdrawn")
+        )
+    )
+    positive = sum(
+        _ends_positive(db, order_id)
+        for order_id in db.scalars(
+            select(Suggestion.order_id).where(Suggestion.source == source, Suggestion.order_id.is_not(None))
+        )
+    )
+    return {
+        "candidates": candidates,
+        "suggested": sum(statuses.values()),
+        "declined": statuses["declined"],
+        "ordered": statuses["ordered"],
+        "positive": positive,
+    }
+
+
+def funnel(db: Session, source: str) -> dict:
+    """The funnel as shown to the sponsor: counts 1-4 as "<5"."""
+    return {k: cell(v) for k, v in funnel_counts(db, source).items()}
+
+
 def metrics(db: Session, actor: User) -> dict:
     require_role(actor, "coordinator")
     reported = db.scalars(select(Order).where(PROBAND, Order.status == "reported")).all()
@@ -130,10 +187,10 @@ def metrics(db: Session, actor: User) -> dict:
             "order_to_report": percentiles(span((o, r) for o, _, r in times)),
         },
         "funnels": {
-            "screening": None,
-            "case_finding": None,
-            "note": "candidates from `whimscreen screen` and `whimscreen case-find` are not yet recorded in "
-            "the portal, so their funnels (candidates → suggested → ordered → positive) cannot be counted",
+            "screening": funnel(db, "screen"),
+            "case_finding": funnel(db, "case-find"),
+            "note": "candidates in the imported `screen` / `case-find` files → suggested to a physician → "
+            "ordered by them → reported Positive (declined: suggested, not ordered)",
         },
         "small_cell": f"counts 1-4 are shown as {SUPPRESSED}; yields and percentiles resting on them are "
         "withheld",

@@ -159,6 +159,7 @@ def _include_routes(app: FastAPI) -> None:
         patients,
         review,
         sponsor,
+        suggestions,
     )
 
     modules = (
@@ -174,6 +175,7 @@ def _include_routes(app: FastAPI) -> None:
         kb,
         coordinator,
         sponsor,
+        suggestions,
         notifications,
     )
     for module in modules:

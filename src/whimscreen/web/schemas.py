@@ -76,6 +76,7 @@ class ConsentCreate(BaseModel):
 
 class OrderCreate(BaseModel):
     justification: str | None = None
+    suggestion_id: int | None = Field(None, ge=1, le=MAX_ID, description="the suggestion this order answers")
 
 
 class AccessionCreate(BaseModel):

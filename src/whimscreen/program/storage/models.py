@@ -416,3 +416,50 @@ class ReclassificationTask(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class SuggestionImport(Base):
+    """One ``candidates.tsv`` of ``whimscreen screen`` or ``case-find`` imported by the coordinator
+    (program/suggestions.py); one import per (source, file SHA-256).  Withdrawing it withdraws its
+    suggestions not yet acted on."""
+
+    __tablename__ = "suggestion_imports"
+    __table_args__ = (UniqueConstraint("source", "file_sha256", name="uq_suggestion_imports_file"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))  # screen | case-find
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    candidates: Mapped[int] = mapped_column(Integer)  # candidates in the file (samples; case-find: score > 0)
+    imported_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Suggestion(Base):
+    """A candidate addressed to a physician: "consider CXCR4 testing", with the evidence.  The candidate is
+    named only by the file's pseudonymous reference (cohort sample ID or EHR patient ID), never by name.
+    Status: suggested -> declined (with a reason; the physician may reopen it) | ordered (an order placed by
+    the physician names it) | withdrawn (by the coordinator, before anyone acted)."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("source", "candidate_ref", "file_sha256", name="uq_suggestions_candidate_file"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("suggestion_imports.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10))  # screen | case-find
+    candidate_ref: Mapped[str] = mapped_column(String(100))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_row: Mapped[int] = mapped_column(Integer)  # line of the candidate's first row in the file
+    evidence: Mapped[str] = mapped_column(Text)  # JSON: screen variants; case-find score, level, reasons
+    physician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="suggested", index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # the last step from "suggested" (declined, ordered or withdrawn): who, when and why
+    acted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)  # decline or withdrawal reason

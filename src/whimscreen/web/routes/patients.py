@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from whimscreen.program import consent, orders, patients
+from whimscreen.program import consent, orders, patients, suggestions
 from whimscreen.program.storage.models import Patient, User
 from whimscreen.web.deps import DB, patient_scope, physician
 from whimscreen.web.schemas import (
     ERRORS,
+    MAX_ID,
     ClinicalUpdate,
     ConsentCreate,
     CountCreate,
@@ -109,7 +110,7 @@ def add_consent(body: ConsentCreate, request: Request, db: Session = DB, p: Pati
 
 @api.post("/{patient_id}/orders", status_code=201)
 def place_order(body: OrderCreate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)):
-    o = orders.place(db, request.state.user, p, body.justification)
+    o = orders.place(db, request.state.user, p, body.justification, body.suggestion_id)
     return order_public(o, orders.waitlist_position(db, o))
 
 
@@ -174,6 +175,10 @@ def patient_page(request: Request, db: Session = DB, p: Patient = Depends(patien
             "consent_version": consent.CURRENT_VERSION,
             "consent_text": consent.text(),
             "relationships": consent.RELATIONSHIPS,
+            "suggestions": [
+                suggestions.public(s)
+                for s in suggestions.for_physician(db, request.state.user, status="suggested")
+            ],
         },
     )
 
@@ -243,7 +248,16 @@ def consent_form(
 
 @pages.post("/{patient_id}/orders")
 def order_form(
-    request: Request, justification: str = Form(""), db: Session = DB, p: Patient = Depends(patient_scope)
+    request: Request,
+    justification: str = Form(""),
+    suggestion_id: str = Form(""),
+    db: Session = DB,
+    p: Patient = Depends(patient_scope),
 ):
-    o = orders.place(db, request.state.user, p, justification or None)
+    sid = int(suggestion_id) if suggestion_id.isdigit() and 0 < int(suggestion_id) <= MAX_ID else None
+    if suggestion_id and sid is None:
+        from whimscreen.program.errors import InvalidInput
+
+        raise InvalidInput(f"{suggestion_id!r} is not a suggestion number")
+    o = orders.place(db, request.state.user, p, justification or None, sid)
     return RedirectResponse(f"/orders/{o.id}", status_code=303)

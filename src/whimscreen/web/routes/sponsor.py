@@ -41,6 +41,13 @@ def sponsor_page(request: Request, db: Session = DB, user: User = Depends(coordi
     charts = {
         "enrollment": sponsor_charts.enrollment_chart(m["enrollment"], m["capacity"]),
         "criteria": sponsor_charts.yield_bars(m["yield_by_criterion"]),
+        "funnels": {
+            label: sponsor_charts.funnel_bars(m["funnels"][key], sponsor_metrics.FUNNEL_STEPS)
+            for key, label in (
+                ("screening", "Screening (cohorts)"),
+                ("case_finding", "Case finding (labs)"),
+            )
+        },
         "width": sponsor_charts.WIDTH,
         "height": sponsor_charts.HEIGHT,
     }
