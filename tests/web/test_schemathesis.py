@@ -109,7 +109,7 @@ def test_every_operation_for_every_role(world):
             def run(case):
                 for status in _exercise(world, case):
                     if 200 <= status < 300:
-                        answered.add((operation.method.upper(), operation.path))
+                        answered.add((case.method.upper(), case.path))
 
             try:
                 run()
