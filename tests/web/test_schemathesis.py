@@ -6,6 +6,8 @@ session or change a password are followed by putting the accounts back (``_resto
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
@@ -22,6 +24,7 @@ from whimscreen.program.storage.models import User
 from whimscreen.web.app import route_table
 
 EXAMPLES = 3
+MIN_ANSWERED = 25  # operations that must give at least one 2xx answer (whose schema is then checked)
 ROLES = ("physician", "technologist", "director", "coordinator", "admin")
 
 
@@ -29,8 +32,16 @@ class World:
     def __init__(self, tmp_path):
         self.portal, self.client = make_portal(tmp_path, f"sqlite:///{tmp_path / 'schema.db'}")
         doc, tech = self.portal.login("physician"), self.portal.login("technologist")
-        order = consent_and_order(doc, eligible_patient(doc))
-        accession_and_upload(tech, order["id"], tmp_path)
+        patient = eligible_patient(doc)
+        order = consent_and_order(doc, patient)
+        sample = accession_and_upload(tech, order["id"], tmp_path)["id"]
+        job = ok(tech.post(f"/api/samples/{sample}/jobs"), 202)["id"]  # queued (no worker runs here)
+        upload = ok(tech.get(f"/api/samples/{sample}/review"))["uploads"][0]["id"]
+        # real records for the path parameters: answers with content, whose schema is then checked too
+        self.known = {
+            "patient_id": patient, "order_id": order["id"], "sample_id": sample, "job_id": job,
+            "upload_id": upload, "user_id": doc.get("/api/auth/me").json()["id"], "version": "package",
+        }  # fmt: skip
         self.hash = hash_password(PASSWORD)
         self.sessions: dict[str, dict] = {}
         for n, role in enumerate(ROLES):
@@ -64,13 +75,16 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 STATEFUL = ("/logout", "/password", "/deactivate", "/reactivate")
 
 
-def _exercise(world, case) -> None:
-    case.call_and_validate(checks=CHECKS)  # anonymous
+def _exercise(world, case) -> list[int]:
+    """The case anonymously and with each role's session; the status codes answered."""
+    statuses = [case.call_and_validate(checks=CHECKS).status_code]  # anonymous
     for role in ROLES:
         s = world.sessions[role]
-        case.call_and_validate(checks=CHECKS, headers=s["headers"], cookies=s["cookies"])
+        response = case.call_and_validate(checks=CHECKS, headers=s["headers"], cookies=s["cookies"])
+        statuses.append(response.status_code)
     if case.path.endswith(STATEFUL):
         world.restore()
+    return statuses
 
 
 def test_every_operation_for_every_role(world):
@@ -82,16 +96,26 @@ def test_every_operation_for_every_role(world):
         (m, p) for m, p, _ in route_table(world.portal.app) if p.startswith("/api/") or p == "/healthz"
     }
     assert {(o.method.upper(), o.path) for o in operations} == documented  # every API operation is exercised
+    answered: set[tuple[str, str]] = set()
     for operation in operations:
+        # random ids (mostly 404), then the world's records in the path (the 2xx answers' schemas)
+        known = {k: world.known[k] for k in re.findall(r"{(\w+)}", operation.path) if k in world.known}
+        for fixed in ({}, known) if known else ({},):
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
-        )
-        def run(case):
-            _exercise(world, case)
+            @given(case=operation.as_strategy(path_parameters=fixed or None))
+            @settings(
+                max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            )
+            def run(case):
+                for status in _exercise(world, case):
+                    if 200 <= status < 300:
+                        answered.add((case.method.upper(), case.path))
 
-        try:
-            run()
-        except Exception as exc:
-            raise AssertionError(f"{operation.method.upper()} {operation.path}: {exc}") from exc
+            try:
+                run()
+            except Exception as exc:
+                raise AssertionError(f"{operation.method.upper()} {operation.path}: {exc}") from exc
+    print(f"{len(answered)} of {len(operations)} operations gave a checked 2xx answer")
+    # about 33 of 72 on SQLite (the rest need a signed report, a family, or a body hypothesis rarely makes
+    # valid in 3 examples): a floor, so a broken world (every id a 404) cannot pass unnoticed
+    assert len(answered) >= MIN_ANSWERED, sorted(documented - answered)

@@ -12,14 +12,21 @@ from sqlalchemy.orm import Session
 from whimscreen.program import aggregates, config, orders
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
-from whimscreen.web.schemas import ERRORS, CapacityOut, CapacityUpdate
+from whimscreen.web.schemas import (
+    ERRORS,
+    CapacityOut,
+    CapacityUpdate,
+    CoordinatorOrder,
+    RelativesOut,
+    Summary,
+)
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/coordinator", tags=["coordinator"], responses=ERRORS)
 pages = APIRouter(prefix="/coordinator", include_in_schema=False)
 
 
-@api.get("/summary")
+@api.get("/summary", response_model=Summary)
 def summary(db: Session = DB, user: User = Depends(coordinator)):
     return aggregates.summary(db, user)
 
@@ -34,14 +41,14 @@ class RelativesSetting(BaseModel):
     count_against_capacity: bool
 
 
-@api.put("/relatives")
+@api.put("/relatives", response_model=RelativesOut)
 def set_relatives(body: RelativesSetting, db: Session = DB, user: User = Depends(coordinator)):
     """Whether relatives' familial variant tests take study places (default: no, counted apart)."""
     promoted = orders.set_relatives_count(db, user, body.count_against_capacity)
     return {"count_against_capacity": body.count_against_capacity, "enrolled_from_waitlist": len(promoted)}
 
 
-@api.get("/orders")
+@api.get("/orders", response_model=list[CoordinatorOrder])
 def open_orders(db: Session = DB, user: User = Depends(coordinator)):
     """Open orders without patient data (number, status, dates), for cancelling one."""
     return orders.open_for_coordinator(db, user)

@@ -17,7 +17,16 @@ from whimscreen.program import access, families, family_evidence
 from whimscreen.program.storage.models import Family, Order, User
 from whimscreen.reporting.pedigree_svg import to_svg
 from whimscreen.web.deps import DB, physician
-from whimscreen.web.schemas import ERRORS, MAX_ID, Id, Rejection, order_public
+from whimscreen.web.schemas import (
+    ERRORS,
+    MAX_ID,
+    FamilyEvidence,
+    FamilyOut,
+    Id,
+    OrderOut,
+    Rejection,
+    order_public,
+)
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["families"], responses=ERRORS)
@@ -103,26 +112,26 @@ def _detail(db: Session, f: Family, home=None) -> dict:
 
 
 # -- API --------------------------------------------------------------------------------------------------
-@api.post("/orders/{order_id}/family", status_code=201)
+@api.post("/orders/{order_id}/family", status_code=201, response_model=FamilyOut)
 def create_family(body: FamilyCreate, request: Request, db: Session = DB, o: Order = Depends(own_order)):
     """Start the family of a reported Positive proband (its physician); the familial variant is fixed."""
     family = families.create(db, request.state.user, o, _home(request), body.variant_key)
     return _detail(db, family, _home(request))
 
 
-@api.get("/families/{family_id}")
+@api.get("/families/{family_id}", response_model=FamilyOut)
 def get_family(request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     return _detail(db, f, request.app.state.home)
 
 
-@api.post("/families/{family_id}/members", status_code=201)
+@api.post("/families/{family_id}/members", status_code=201, response_model=FamilyOut)
 def add_member(body: MemberCreate, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     families.add_member(db, request.state.user, f, **body.model_dump())
     family_evidence.update_case_evidence(db, request.state.user, f, _home(request))
     return _detail(db, f, request.app.state.home)
 
 
-@api.put("/families/{family_id}/members/{member_id}")
+@api.put("/families/{family_id}/members/{member_id}", response_model=FamilyOut)
 def update_member(
     member_id: Id, body: MemberUpdate, request: Request, db: Session = DB, f: Family = Depends(family_scope)
 ):
@@ -132,7 +141,7 @@ def update_member(
     return _detail(db, f, request.app.state.home)
 
 
-@api.post("/families/{family_id}/members/{member_id}/remove")
+@api.post("/families/{family_id}/members/{member_id}/remove", response_model=FamilyOut)
 def remove_member(
     member_id: Id, body: Rejection, request: Request, db: Session = DB, f: Family = Depends(family_scope)
 ):
@@ -142,7 +151,7 @@ def remove_member(
     return _detail(db, f, request.app.state.home)
 
 
-@api.post("/families/{family_id}/members/{member_id}/restore")
+@api.post("/families/{family_id}/members/{member_id}/restore", response_model=FamilyOut)
 def restore_member(member_id: Id, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     m = families.member_for(db, request.state.user, f, member_id)
     families.restore_member(db, request.state.user, f, m)
@@ -150,20 +159,20 @@ def restore_member(member_id: Id, request: Request, db: Session = DB, f: Family 
     return _detail(db, f, request.app.state.home)
 
 
-@api.post("/families/{family_id}/members/{member_id}/orders", status_code=201)
+@api.post("/families/{family_id}/members/{member_id}/orders", status_code=201, response_model=OrderOut)
 def order_relative(member_id: Id, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     """Order the known familial variant test for a relative recorded as a patient."""
     m = families.member_for(db, request.state.user, f, member_id)
     return order_public(families.order_relative(db, request.state.user, f, m))
 
 
-@api.put("/families/{family_id}/parentage")
+@api.put("/families/{family_id}/parentage", response_model=FamilyOut)
 def set_parentage(body: Parentage, request: Request, db: Session = DB, f: Family = Depends(family_scope)):
     family_evidence.set_parentage(db, request.state.user, f, body.confirmed, body.basis, _home(request))
     return _detail(db, f, request.app.state.home)
 
 
-@api.get("/families/{family_id}/evidence")
+@api.get("/families/{family_id}/evidence", response_model=FamilyEvidence)
 def evidence(db: Session = DB, f: Family = Depends(family_scope)):
     """What the family's signed results say: de novo status, informative meioses, notes."""
     ped, notes = family_evidence.pedigree(db, f)

@@ -6,13 +6,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from whimscreen.web.schemas import Health, Unhealthy
 from whimscreen.web.templating import reference_stamp
 
 api = APIRouter(tags=["health"])
 pages = APIRouter()
 
 
-@api.get("/healthz")
+@api.get(
+    "/healthz",
+    response_model=Health,
+    response_model_exclude_unset=True,
+    responses={503: {"model": Unhealthy, "description": "the database does not answer"}},
+)
 def healthz(request: Request):
     engine = request.app.state.engine
     try:

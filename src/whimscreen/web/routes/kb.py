@@ -19,7 +19,7 @@ from whimscreen.program.errors import NotFound
 from whimscreen.program.storage.models import KbRelease, ReclassificationTask, User
 from whimscreen.reference import get_locus
 from whimscreen.web.deps import DB, director, role
-from whimscreen.web.schemas import ERRORS, Id
+from whimscreen.web.schemas import ERRORS, Activated, Id, ReleaseOut, TaskOut
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["knowledge base"], responses=ERRORS)
@@ -75,12 +75,12 @@ def _activate(db: Session, request: Request, user: User, version: str) -> tuple[
 
 
 # -- API ----------------------------------------------------------------------------------------------------
-@api.get("/kb/releases")
+@api.get("/kb/releases", response_model=list[ReleaseOut])
 def releases(request: Request, db: Session = DB, user: User = Depends(admin_or_director)):
     return [release_public(r) for r in kb_releases.sync(db, request.app.state.home)]
 
 
-@api.post("/kb/releases/{version}/activate")
+@api.post("/kb/releases/{version}/activate", response_model=Activated)
 def activate(version: str, request: Request, db: Session = DB, user: User = Depends(admin_or_director)):
     """Make the release active (``package``: the package's knowledge base) and re-evaluate every signed
     order; answers the tasks created."""
@@ -89,12 +89,12 @@ def activate(version: str, request: Request, db: Session = DB, user: User = Depe
     return {"release": public, "tasks_created": [task_public(t) for t in tasks]}
 
 
-@api.get("/reclassification/tasks")
+@api.get("/reclassification/tasks", response_model=list[TaskOut])
 def tasks(db: Session = DB, user: User = Depends(director)):
     return [task_public(t) for t in reclassification.open_tasks(db)]
 
 
-@api.post("/reclassification/tasks/{task_id}/close")
+@api.post("/reclassification/tasks/{task_id}/close", response_model=TaskOut)
 def close(task_id: Id, body: TaskClose, db: Session = DB, user: User = Depends(director)):
     return task_public(reclassification.close_task(db, user, _task(db, task_id), body.note))
 

@@ -13,7 +13,10 @@ from whimscreen.program.storage.models import Job, Sample, Upload, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope, upload_scope
 from whimscreen.web.schemas import (
     ERRORS,
+    JobOut,
+    Rejected,
     Rejection,
+    SampleReview,
     UploadOut,
     job_public,
     order_public,
@@ -57,7 +60,7 @@ def _store(db: Session, request: Request, user: User, s: Sample, files: list[Upl
     )
 
 
-@api.post("/samples/{sample_id}/reject")
+@api.post("/samples/{sample_id}/reject", response_model=Rejected)
 def reject(body: Rejection, db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
     """Reject the sample (reason) at any stage before sign-out; answers the replacement order that asks
     for a new sample."""
@@ -88,7 +91,13 @@ def upload_batch(
     return [upload_public(u) for u in _store(db, request, user, s, files)]
 
 
-@api.post("/samples/{sample_id}/jobs", status_code=202)
+@api.post(
+    "/samples/{sample_id}/jobs",
+    status_code=202,
+    response_model=JobOut,
+    response_model_exclude_unset=True,
+    responses={200: {"model": JobOut, "description": "the job already queued or running"}},
+)
 def run(response: Response, db: Session = DB, user: User = Depends(lab), s: Sample = Depends(sample_scope)):
     """Start the analysis (202); while one is queued or running, that job is answered (200)."""
     return _started(response, db, user, s)
@@ -102,7 +111,13 @@ def _started(response: Response, db: Session, user: User, s: Sample) -> dict:
     return job_public(job)
 
 
-@api.post("/jobs/{job_id}/retry", status_code=202)
+@api.post(
+    "/jobs/{job_id}/retry",
+    status_code=202,
+    response_model=JobOut,
+    response_model_exclude_unset=True,
+    responses={200: {"model": JobOut, "description": "the job already queued or running"}},
+)
 def retry(response: Response, db: Session = DB, user: User = Depends(lab), j: Job = Depends(job_scope)):
     """Run a failed job's sample again (a new job)."""
     if j.status != "failed":
@@ -110,7 +125,7 @@ def retry(response: Response, db: Session = DB, user: User = Depends(lab), j: Jo
     return _started(response, db, user, j.sample)
 
 
-@api.post("/uploads/{upload_id}/delete")
+@api.post("/uploads/{upload_id}/delete", response_model=UploadOut)
 def delete_upload(
     body: Rejection, db: Session = DB, user: User = Depends(lab), u: Upload = Depends(upload_scope)
 ):
@@ -118,7 +133,7 @@ def delete_upload(
     return upload_public(uploads.delete(db, user, u, body.reason))
 
 
-@api.post("/uploads/{upload_id}/replace", status_code=201)
+@api.post("/uploads/{upload_id}/replace", status_code=201, response_model=UploadOut)
 def replace_upload(
     file: UploadFile,
     request: Request,
@@ -131,7 +146,7 @@ def replace_upload(
     return upload_public(uploads.replace(db, user, u, file.filename or "upload", file.file, root, limit))
 
 
-@api.get("/samples/{sample_id}/review")
+@api.get("/samples/{sample_id}/review", response_model=SampleReview, response_model_exclude_unset=True)
 def review(request: Request, db: Session = DB, s: Sample = Depends(sample_scope)):
     return _review(db, s, request.app.state.home)
 
@@ -143,7 +158,7 @@ def chromatogram(name: str, request: Request, db: Session = DB, s: Sample = Depe
     return FileResponse(path, media_type=media, headers={"Cache-Control": "private, no-store"})
 
 
-@api.get("/jobs/{job_id}")
+@api.get("/jobs/{job_id}", response_model=JobOut, response_model_exclude_unset=True)
 def get_job(j: Job = Depends(job_scope)):
     return job_public(j, with_result=True)
 

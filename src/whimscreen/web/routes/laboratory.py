@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import lab_identity
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, admin
-from whimscreen.web.schemas import ERRORS, LabIdentityUpdate
+from whimscreen.web.schemas import ERRORS, LabIdentityOut, LabIdentityUpdate
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/admin/lab", tags=["admin"], responses=ERRORS)
@@ -22,12 +22,12 @@ def _public(identity: dict) -> dict:
     return {k: identity.get(k) for k in keys} | {"missing": lab_identity.missing(identity)}
 
 
-@api.get("")
+@api.get("", response_model=LabIdentityOut)
 def get_identity(db: Session = DB, user: User = Depends(admin)):
     return _public(lab_identity.current(db))
 
 
-@api.put("")
+@api.put("", response_model=LabIdentityOut)
 def put_identity(body: LabIdentityUpdate, db: Session = DB, user: User = Depends(admin)):
     """Change the given fields (absent ones are kept)."""
     return _public(lab_identity.set_identity(db, user, **body.model_dump()))

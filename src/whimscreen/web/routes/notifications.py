@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from whimscreen.program import notifications
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, anyone
+from whimscreen.web.schemas import Marked, NotificationOut
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/notifications", tags=["notifications"])
@@ -25,12 +26,12 @@ def _public(n) -> dict:
     }
 
 
-@api.get("")
+@api.get("", response_model=list[NotificationOut])
 def list_notifications(db: Session = DB, user: User = Depends(anyone)):
     return [_public(n) for n in notifications.for_user(db, user)]
 
 
-@api.post("/read")
+@api.post("/read", response_model=Marked)
 def mark_read(db: Session = DB, user: User = Depends(anyone)):
     return {"marked": notifications.mark_read(db, user)}
 

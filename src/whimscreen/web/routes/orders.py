@@ -27,7 +27,12 @@ from whimscreen.web.schemas import (
     ERRORS,
     AccessionCreate,
     AmendCreate,
+    OrderDetail,
+    OrderOut,
     Rejection,
+    ReportVersionOut,
+    SampleOut,
+    SignedOut,
     SignOutCreate,
     order_public,
     report_version_public,
@@ -37,6 +42,13 @@ from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/orders", tags=["orders"], responses=ERRORS)
 pages = APIRouter(prefix="/orders", include_in_schema=False)
+PDF = {200: {"description": "the signed report (PDF)", "content": {"application/pdf": {}}}}
+
+
+def download(what: str) -> dict:
+    """A JSON document sent as a file (Content-Disposition): its media type and that it is an object."""
+    content = {"application/json": {"schema": {"type": "object", "description": what}}}
+    return {200: {"description": f"{what} (a download)", "content": content}}
 
 
 def _sample(db: Session, order: Order) -> Sample | None:
@@ -65,18 +77,18 @@ def _pdf(record) -> Response:
     )
 
 
-@api.get("")
+@api.get("", response_model=list[OrderOut])
 def list_orders(db: Session = DB, user: User = Depends(physician_or_lab)):
     found = orders.for_physician(db, user) if user.role == "physician" else orders.worklist(db, user)
     return [order_public(o, orders.waitlist_position(db, o)) for o in found]
 
 
-@api.get("/{order_id}")
+@api.get("/{order_id}", response_model=OrderDetail, response_model_exclude_unset=True)
 def get_order(request: Request, db: Session = DB, o: Order = Depends(order_scope)):
     return _detail(db, o, request.state.user)
 
 
-@api.post("/{order_id}/cancel")
+@api.post("/{order_id}/cancel", response_model=OrderOut)
 def cancel(
     body: Rejection,
     db: Session = DB,
@@ -87,7 +99,7 @@ def cancel(
     return order_public(orders.cancel(db, user, o, body.reason))
 
 
-@api.post("/{order_id}/reopen")
+@api.post("/{order_id}/reopen", response_model=OrderOut)
 def reopen(
     body: Rejection, db: Session = DB, user: User = Depends(director), o: Order = Depends(lab_order_scope)
 ):
@@ -95,19 +107,19 @@ def reopen(
     return order_public(signout.reopen(db, user, o, body.reason))
 
 
-@api.post("/{order_id}/kit-sent")
+@api.post("/{order_id}/kit-sent", response_model=OrderOut)
 def kit_sent(db: Session = DB, user: User = Depends(lab), o: Order = Depends(lab_order_scope)):
     return order_public(orders.mark_kit_sent(db, user, o))
 
 
-@api.post("/{order_id}/accession", status_code=201)
+@api.post("/{order_id}/accession", status_code=201, response_model=SampleOut)
 def receive(
     body: AccessionCreate, db: Session = DB, user: User = Depends(lab), o: Order = Depends(lab_order_scope)
 ):
     return sample_public(accession.receive(db, user, o, body.specimen_type, collected_on=body.collected_on))
 
 
-@api.post("/{order_id}/signout", status_code=201)
+@api.post("/{order_id}/signout", status_code=201, response_model=SignedOut)
 def sign(
     body: SignOutCreate,
     request: Request,
@@ -125,7 +137,7 @@ def sign(
     }
 
 
-@api.get("/{order_id}/report")
+@api.get("/{order_id}/report", response_class=Response, responses=PDF)
 def report(
     request: Request,
     version: int | None = Query(None, ge=1, le=10_000),
@@ -136,13 +148,13 @@ def report(
     return _pdf(signout.report_for(db, request.state.user, o, version))
 
 
-@api.get("/{order_id}/reports")
+@api.get("/{order_id}/reports", response_model=list[ReportVersionOut])
 def report_versions(db: Session = DB, o: Order = Depends(order_scope)):
     """Every signed version of the order's report, oldest first."""
     return [report_version_public(r) for r in signout.versions(db, o)]
 
 
-@api.post("/{order_id}/amend", status_code=201)
+@api.post("/{order_id}/amend", status_code=201, response_model=ReportVersionOut)
 def amend(
     body: AmendCreate,
     request: Request,
@@ -157,7 +169,7 @@ def amend(
     return report_version_public(record)
 
 
-@api.get("/{order_id}/report.fhir.json")
+@api.get("/{order_id}/report.fhir.json", response_class=Response, responses=download("an HL7 FHIR R4 bundle"))
 def report_fhir(
     request: Request,
     version: int | None = Query(None, ge=1, le=10_000),
@@ -168,7 +180,11 @@ def report_fhir(
     return _export(db, request.state.user, o, version, "fhir")
 
 
-@api.get("/{order_id}/report.phenopacket.json")
+@api.get(
+    "/{order_id}/report.phenopacket.json",
+    response_class=Response,
+    responses=download("a GA4GH Phenopacket v2"),
+)
 def report_phenopacket(
     request: Request,
     version: int | None = Query(None, ge=1, le=10_000),

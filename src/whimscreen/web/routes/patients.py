@@ -16,9 +16,13 @@ from whimscreen.web.schemas import (
     MAX_ID,
     ClinicalUpdate,
     ConsentCreate,
+    ConsentRecorded,
     CountCreate,
+    EligibilityOut,
     OrderCreate,
+    OrderOut,
     PatientCreate,
+    PatientDetail,
     PatientOut,
     order_public,
     patient_public,
@@ -68,12 +72,12 @@ def create_patient(body: PatientCreate, db: Session = DB, user: User = Depends(p
     return patient_public(p)
 
 
-@api.get("/{patient_id}")
+@api.get("/{patient_id}", response_model=PatientDetail)
 def get_patient(db: Session = DB, p: Patient = Depends(patient_scope)):
     return _detail(db, p)
 
 
-@api.put("/{patient_id}/clinical")
+@api.put("/{patient_id}/clinical", response_model=PatientDetail)
 def put_clinical(
     body: ClinicalUpdate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)
 ):
@@ -81,18 +85,18 @@ def put_clinical(
     return _detail(db, p)
 
 
-@api.post("/{patient_id}/counts", status_code=201)
+@api.post("/{patient_id}/counts", status_code=201, response_model=PatientDetail)
 def add_count(body: CountCreate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)):
     patients.add_count(db, request.state.user, p, body.taken_on, body.anc, body.alc, body.monocytes)
     return _detail(db, p)
 
 
-@api.get("/{patient_id}/eligibility")
+@api.get("/{patient_id}/eligibility", response_model=EligibilityOut)
 def get_eligibility(db: Session = DB, p: Patient = Depends(patient_scope)):
     return patients.eligibility(db, p).to_dict()
 
 
-@api.post("/{patient_id}/consent", status_code=201)
+@api.post("/{patient_id}/consent", status_code=201, response_model=ConsentRecorded)
 def add_consent(body: ConsentCreate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)):
     c = consent.record(
         db,
@@ -108,7 +112,7 @@ def add_consent(body: ConsentCreate, request: Request, db: Session = DB, p: Pati
     return {"id": c.id, "version": c.consent_version, "given_by": c.given_by}
 
 
-@api.post("/{patient_id}/orders", status_code=201)
+@api.post("/{patient_id}/orders", status_code=201, response_model=OrderOut)
 def place_order(body: OrderCreate, request: Request, db: Session = DB, p: Patient = Depends(patient_scope)):
     o = orders.place(db, request.state.user, p, body.justification, body.suggestion_id)
     return order_public(o, orders.waitlist_position(db, o))

@@ -13,6 +13,7 @@ from whimscreen.program import access
 from whimscreen.program import classification_review as review
 from whimscreen.program.storage.models import ClassificationDecision, Order, User
 from whimscreen.web.deps import DB, director, order_scope
+from whimscreen.web.schemas import CaseEvidenceOut, DecisionOut, QueueItem
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["review"])
@@ -50,12 +51,12 @@ def case_public(o: Order) -> dict:
     return {"order_id": o.id, "de_novo": o.de_novo, "segregation_meioses": o.segregation_meioses}
 
 
-@api.get("/review-queue")
+@api.get("/review-queue", response_model=list[QueueItem], response_model_exclude_unset=True)
 def queue(request: Request, db: Session = DB, user: User = Depends(director)):
     return review.review_queue(db, request.app.state.home)
 
 
-@api.post("/jobs/{job_id}/decisions", status_code=201)
+@api.post("/jobs/{job_id}/decisions", status_code=201, response_model=DecisionOut)
 def decide(
     job_id: int, body: DecisionCreate, request: Request, db: Session = DB, user: User = Depends(director)
 ):
@@ -66,7 +67,7 @@ def decide(
     )
 
 
-@api.put("/orders/{order_id}/case-evidence")
+@api.put("/orders/{order_id}/case-evidence", response_model=CaseEvidenceOut)
 def case_evidence(body: CaseEvidence, request: Request, db: Session = DB, o: Order = Depends(order_scope)):
     review.set_case_evidence(db, request.state.user, o, body.de_novo, body.segregation_meioses)
     return case_public(o)

@@ -10,25 +10,44 @@ from sqlalchemy.orm import Session
 from whimscreen.program import sponsor_charts, sponsor_export, sponsor_metrics
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
+from whimscreen.web.schemas import SponsorMetrics
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api/sponsor", tags=["sponsor"])
 pages = APIRouter(prefix="/sponsor", include_in_schema=False)
 
 
-@api.get("/metrics")
+@api.get("/metrics", response_model=SponsorMetrics)
 def metrics(db: Session = DB, user: User = Depends(coordinator)):
     return sponsor_metrics.metrics(db, user)
 
 
-@api.get("/export.csv")
+@api.get(
+    "/export.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the de-identified export",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def export_csv(request: Request, db: Session = DB, user: User = Depends(coordinator)):
     body = sponsor_export.export_csv(db, user, request.app.state.secret)
     headers = {"Content-Disposition": 'attachment; filename="whimscreen-deidentified.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@api.get("/phenopackets.json")
+@api.get(
+    "/phenopackets.json",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "de-identified GA4GH Phenopackets (a download)",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+        }
+    },
+)
 def export_phenopackets(request: Request, db: Session = DB, user: User = Depends(coordinator)):
     body = sponsor_export.export_phenopackets(db, user, request.app.state.secret)
     headers = {"Content-Disposition": 'attachment; filename="whimscreen-phenopackets.json"'}

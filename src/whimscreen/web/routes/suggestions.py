@@ -12,6 +12,7 @@ from whimscreen.program import suggestions
 from whimscreen.program.storage.models import Suggestion, User
 from whimscreen.web.deps import DB, coordinator, physician
 from whimscreen.web.schemas import ERRORS, Id, Rejection
+from whimscreen.web.schemas.suggestions import SuggestionImportOut, SuggestionOut, WithdrawnOut
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["suggestions"], responses=ERRORS)
@@ -23,19 +24,19 @@ def suggestion_scope(suggestion_id: Id, db: Session = DB, user: User = Depends(p
 
 
 # -- coordinator ------------------------------------------------------------------------------------------
-@api.post("/suggestion-imports", status_code=201)
+@api.post("/suggestion-imports", status_code=201, response_model=SuggestionImportOut)
 def import_candidates(file: UploadFile, db: Session = DB, user: User = Depends(coordinator)):
     """Import a candidates.tsv of `screen` or `case-find` with a `physician_email` column added last."""
     batch = suggestions.import_file(db, user, file.file, file.filename or "candidates.tsv")
     return next(i for i in suggestions.imports(db, user) if i["id"] == batch.id)
 
 
-@api.get("/suggestion-imports")
+@api.get("/suggestion-imports", response_model=list[SuggestionImportOut])
 def list_imports(db: Session = DB, user: User = Depends(coordinator)):
     return suggestions.imports(db, user)
 
 
-@api.post("/suggestion-imports/{import_id}/withdraw")
+@api.post("/suggestion-imports/{import_id}/withdraw", response_model=WithdrawnOut)
 def withdraw_import(import_id: Id, body: Rejection, db: Session = DB, user: User = Depends(coordinator)):
     """Undo an import: its suggestions not yet acted on are withdrawn, with the reason."""
     return {"withdrawn": suggestions.withdraw_import(db, user, import_id, body.reason)}
@@ -59,22 +60,22 @@ def withdraw_form(import_id: Id, reason: str = Form(""), db: Session = DB, user:
 
 
 # -- physician --------------------------------------------------------------------------------------------
-@api.get("/suggestions")
+@api.get("/suggestions", response_model=list[SuggestionOut])
 def my_suggestions(db: Session = DB, user: User = Depends(physician)):
     return [suggestions.public(s) for s in suggestions.for_physician(db, user)]
 
 
-@api.get("/suggestions/{suggestion_id}")
+@api.get("/suggestions/{suggestion_id}", response_model=SuggestionOut)
 def get_suggestion(s: Suggestion = Depends(suggestion_scope)):
     return suggestions.public(s)
 
 
-@api.post("/suggestions/{suggestion_id}/decline")
+@api.post("/suggestions/{suggestion_id}/decline", response_model=SuggestionOut)
 def decline(body: Rejection, request: Request, db: Session = DB, s: Suggestion = Depends(suggestion_scope)):
     return suggestions.public(suggestions.decline(db, request.state.user, s, body.reason))
 
 
-@api.post("/suggestions/{suggestion_id}/reopen")
+@api.post("/suggestions/{suggestion_id}/reopen", response_model=SuggestionOut)
 def reopen(request: Request, db: Session = DB, s: Suggestion = Depends(suggestion_scope)):
     """The way back from a decline made by mistake."""
     return suggestions.public(suggestions.reopen(db, request.state.user, s))
