@@ -3,19 +3,35 @@ database, the same setting as Admin → Laboratory; each change audited)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import typer
 
 app = typer.Typer(no_args_is_help=True, help="The laboratory identity printed on reports.")
 
 
-def _session():
-    from whimscreen.program.storage.db import make_engine
+@contextmanager
+def _database():
+    """A session on the configured database (migrated first), closed with its engine."""
+    from whimscreen.program.storage.db import make_engine, session_factory, unit_of_work
     from whimscreen.program.storage.migrate import upgrade
     from whimscreen.settings import get_settings
 
     url = get_settings().resolved_database_url()
     upgrade(url)
-    return make_engine(url)
+    engine = make_engine(url)
+    try:
+        with unit_of_work(session_factory(engine)) as db:
+            yield db
+    finally:
+        engine.dispose()
+
+
+def _current() -> dict:
+    from whimscreen.program import lab_identity
+
+    with _database() as db:
+        return lab_identity.current(db)
 
 
 def stored_identity(create: bool = False) -> dict | None:
@@ -29,14 +45,8 @@ def stored_identity(create: bool = False) -> dict | None:
         if not os.environ.get("DATABASE_URL"):
             return None
     from whimscreen.program import lab_identity
-    from whimscreen.program.storage.db import session_factory, unit_of_work
 
-    engine = _session()
-    try:
-        with unit_of_work(session_factory(engine)) as db:
-            identity = lab_identity.current(db)
-    finally:
-        engine.dispose()
+    identity = _current()
     return identity if not lab_identity.missing(identity) else None
 
 
@@ -59,34 +69,20 @@ def set_(
 ) -> None:
     """Set (or change) the laboratory identity; options not given keep their value."""
     from whimscreen.program import lab_identity
-    from whimscreen.program.storage.db import session_factory, unit_of_work
 
-    engine = _session()
-    try:
-        with unit_of_work(session_factory(engine)) as db:
-            identity = lab_identity.set_identity(
-                db, None, name=name, address=address, clia=clia, cap=cap, directors=director or None,
-                sponsor_disclosure=sponsor, footer=footer, confirmation_policy=confirmation,
-                method_ngs=method_ngs, method_sanger=method_sanger,
-            )  # fmt: skip
-    finally:
-        engine.dispose()
+    with _database() as db:
+        identity = lab_identity.set_identity(
+            db, None, name=name, address=address, clia=clia, cap=cap, directors=director or None,
+            sponsor_disclosure=sponsor, footer=footer, confirmation_policy=confirmation,
+            method_ngs=method_ngs, method_sanger=method_sanger,
+        )  # fmt: skip
     _print(identity)
 
 
 @app.command("show")
 def show() -> None:
     """Print the laboratory identity and what is still missing before reports can be signed."""
-    from whimscreen.program import lab_identity
-    from whimscreen.program.storage.db import session_factory, unit_of_work
-
-    engine = _session()
-    try:
-        with unit_of_work(session_factory(engine)) as db:
-            identity = lab_identity.current(db)
-    finally:
-        engine.dispose()
-    _print(identity)
+    _print(_current())
 
 
 def _print(identity: dict) -> None:
