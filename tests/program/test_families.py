@@ -15,7 +15,7 @@ from tests.web.family_flow import VARIANT, add_relative, consent, positive_proba
 from tests.web.flow import consent_and_order, eligible_patient, ok
 from tests.web.live import at_once
 from whimscreen.interpretation.pedigree import from_phenopacket_json, read_ped
-from whimscreen.program import families
+from whimscreen.program import families, signout
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import AuditEntry, Order
 
@@ -250,6 +250,8 @@ def test_de_novo_from_two_covered_parents_not_detected(family, tmp_path):
     ok(director.post(f"/api/orders/{proband['id']}/amend", json=reason), 201)
     text = " ".join(pdf_pages(doc.get(f"/api/orders/{proband['id']}/report").content, tmp_path))
     assert "Relatives tested" in text and "Mia Mother parent (mother) Not detected" in text
+    svg = signout.document_of(_newest(portal, proband["id"]))["pedigree_svg"]
+    assert svg.startswith("<svg") and "proband" in svg.lower()
     assert "PS2" in text
 
 
@@ -318,3 +320,10 @@ def test_pedigree_from_the_members(family):
     assert not any("Aunt" in p.id or p.id.startswith("other-") for p in ped.persons)
     page = doc.get(f"/families/{fam['id']}").text
     assert "Aunt Other: relationship &#39;other&#39;, not placed in the pedigree" in page
+
+
+def _newest(portal, order_id):
+    with unit_of_work(portal.app.state.sessions) as db:
+        record = signout.newest(db, db.get(Order, order_id))
+        db.expunge(record)
+        return record

@@ -61,6 +61,7 @@ def report_document(
     images: dict[int, list[Path]] | None = None,
     relatives: list[dict] | None = None,
     locus=None,
+    pedigree_svg: str | None = None,
 ) -> dict:
     """The report document of one signed version (``images``: chromatogram PNGs by variant index)."""
     patient, physician = order.patient, db.get(User, order.physician_id)
@@ -108,5 +109,6 @@ def report_document(
         comment=comment,
         images=images,
         relatives=_relatives(relatives),
+        pedigree_svg=pedigree_svg,
         locus=locus,
     )

@@ -103,6 +103,7 @@ def _store(
     signed_at = utcnow()
     images = chromatograms.variant_images(job, workdir) if workdir is not None else {}
     relatives = relatives if relatives is not None else families.relatives_for_report(db, order)
+    pedigree = _pedigree_svg(db, order) if relatives else None
     previous = None
     if replaces is not None:
         previous = {
@@ -115,6 +116,7 @@ def _store(
         db, order, sample, job, analysis, actor, signed_at,
         status=status, version=version, replaces=previous, comment=comment, images=images,
         relatives=relatives, locus=get_locus(workdir.parent if workdir is not None else None),
+        pedigree_svg=pedigree,
     )  # fmt: skip
     pdf = render_pdf(document)
     for v in document["variants"]:  # the embedded images stay in the PDF, not twice in the database
@@ -137,6 +139,18 @@ def _store(
     db.add(record)
     order.result_category = record.result_category
     return record
+
+
+def _pedigree_svg(db: Session, order: Order) -> str | None:
+    """The proband's family drawn (NSGC symbols) for the report, when the family has relatives tested."""
+    from whimscreen.program import families, family_evidence
+    from whimscreen.reporting.pedigree_svg import to_svg
+
+    family = families.of_proband(db, order.patient_id)
+    if family is None:
+        return None
+    ped, _notes = family_evidence.pedigree(db, family)
+    return to_svg(ped, f"Pedigree of family {family.id}")
 
 
 def sign(

@@ -141,6 +141,7 @@ def build_document(
     comment: str | None = None,
     images: dict[int, list[Path]] | None = None,
     relatives: list[dict] | None = None,
+    pedigree_svg: str | None = None,
     detection_table=None,
     locus=None,
 ) -> dict:
@@ -230,5 +231,6 @@ def build_document(
         "signatures": signatures or [],
         "comment": comment,
         "relatives": relatives or [],
+        "pedigree_svg": pedigree_svg,  # reporting/pedigree_svg.py markup (text escaped there)
         "demo": bool(reference.get("demo")),
     }
