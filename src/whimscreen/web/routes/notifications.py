@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import notifications
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, anyone
-from whimscreen.web.schemas import Marked, NotificationOut
+from whimscreen.web.schemas import ERRORS, Marked, NotificationOut
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/notifications", tags=["notifications"])
+api = APIRouter(prefix="/api/notifications", tags=["notifications"], responses=ERRORS)
 pages = APIRouter(prefix="/notifications", include_in_schema=False)
 
 

@@ -13,10 +13,10 @@ from whimscreen.program import access
 from whimscreen.program import classification_review as review
 from whimscreen.program.storage.models import ClassificationDecision, Order, User
 from whimscreen.web.deps import DB, director, order_scope
-from whimscreen.web.schemas import CaseEvidenceOut, DecisionOut, QueueItem
+from whimscreen.web.schemas import ERRORS, CaseEvidenceOut, DecisionOut, QueueItem
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api", tags=["review"])
+api = APIRouter(prefix="/api", tags=["review"], responses=ERRORS)
 pages = APIRouter(include_in_schema=False)
 
 Class = Literal["Pathogenic", "Likely pathogenic", "Uncertain significance", "Likely benign", "Benign"]

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from whimscreen.program import sponsor_charts, sponsor_export, sponsor_metrics
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
-from whimscreen.web.schemas import SponsorMetrics
+from whimscreen.web.schemas import ERRORS, SponsorMetrics
 from whimscreen.web.templating import render
 
-api = APIRouter(prefix="/api/sponsor", tags=["sponsor"])
+api = APIRouter(prefix="/api/sponsor", tags=["sponsor"], responses=ERRORS)
 pages = APIRouter(prefix="/sponsor", include_in_schema=False)
 
 
