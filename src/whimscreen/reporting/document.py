@@ -13,6 +13,7 @@ from pathlib import Path
 
 from whimscreen.errors import ReportError, VariantError
 from whimscreen.interpretation.phenotype import hpo_terms
+from whimscreen.interpretation.result import variant_key
 from whimscreen.reference.reportable import Interval, c_terms, reportable_range
 from whimscreen.reference.vrs import vrs_identifier
 from whimscreen.reporting.evidence_text import References, criterion_sentence
@@ -78,11 +79,6 @@ def _variant(v: dict, refs: References, images: list[Path], locus=None) -> dict:
         # the analysis drew an excerpt but its file is gone: the report says so instead of dropping it
         "chromatogram_missing": not images and any(n.endswith(".png") for n in v.get("images") or []),
     }
-
-
-def _key(v: dict) -> str:
-    g = v.get("grch38") or v
-    return f"{g.get('chrom')}:{g.get('pos')}:{g.get('ref')}:{g.get('alt')}"
 
 
 def _range(analysis: dict) -> dict:
@@ -170,7 +166,7 @@ def build_document(
         _variant(v, refs, (images or {}).get(i, []), locus)
         for i, v in enumerate(analysis.get("variants") or [])
         # a targeted test reports the family's variant only; other findings are counted, not shown
-        if not familial or _key(v) == familial["key"]
+        if not familial or variant_key(v) == familial["key"]
     ]
     not_reported = len(result.get("other_findings_not_reported") or []) if familial else 0
     reference = analysis.get("reference") or {}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from whimscreen.interpretation.knowledge_base import CLASSES
+from whimscreen.interpretation.result import variant_key
 from whimscreen.program import accession, families, jobs, orders, reclassification, signout
 from whimscreen.program.errors import InvalidInput
 from whimscreen.program.storage.models import Order, Sample, User
@@ -27,6 +29,7 @@ from whimscreen.web.schemas import (
     ERRORS,
     AccessionCreate,
     AmendCreate,
+    OptionalId,
     OrderDetail,
     OrderOut,
     Rejection,
@@ -39,6 +42,9 @@ from whimscreen.web.schemas import (
     sample_public,
 )
 from whimscreen.web.templating import render
+
+#: a signed version of an order's report (the newest when absent)
+ReportVersion = Annotated[int | None, Query(ge=1, le=10_000, description="report version (default: newest)")]
 
 api = APIRouter(prefix="/api/orders", tags=["orders"], responses=ERRORS)
 pages = APIRouter(prefix="/orders", include_in_schema=False)
@@ -140,7 +146,7 @@ def sign(
 @api.get("/{order_id}/report", response_class=Response, responses=PDF)
 def report(
     request: Request,
-    version: int | None = Query(None, ge=1, le=10_000),
+    version: ReportVersion = None,
     db: Session = DB,
     o: Order = Depends(order_scope),
 ):
@@ -172,7 +178,7 @@ def amend(
 @api.get("/{order_id}/report.fhir.json", response_class=Response, responses=download("an HL7 FHIR R4 bundle"))
 def report_fhir(
     request: Request,
-    version: int | None = Query(None, ge=1, le=10_000),
+    version: ReportVersion = None,
     db: Session = DB,
     o: Order = Depends(order_scope),
 ):
@@ -187,7 +193,7 @@ def report_fhir(
 )
 def report_phenopacket(
     request: Request,
-    version: int | None = Query(None, ge=1, le=10_000),
+    version: ReportVersion = None,
     db: Session = DB,
     o: Order = Depends(order_scope),
 ):
@@ -235,7 +241,7 @@ def order_page(request: Request, db: Session = DB, o: Order = Depends(order_scop
 @pages.get("/{order_id}/report.pdf")
 def report_download(
     request: Request,
-    version: int | None = Query(None, ge=1, le=10_000),
+    version: ReportVersion = None,
     db: Session = DB,
     o: Order = Depends(order_scope),
 ):
@@ -245,7 +251,7 @@ def report_download(
 @pages.get("/{order_id}/amend")
 def amend_page(
     request: Request,
-    task: int | None = Query(None, ge=1, le=2**31 - 1),
+    task: OptionalId = None,
     db: Session = DB,
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
@@ -256,9 +262,7 @@ def amend_page(
     variants = []
     if current is not None and current.document_json:
         for v in signout.document_of(current)["variants"]:
-            g = v.get("grch38") or {}
-            key = f"{g.get('chrom')}:{g.get('pos')}:{g.get('ref')}:{g.get('alt')}"
-            variants.append(v | {"key": key})
+            variants.append(v | {"key": variant_key(v)})
     return render(
         request,
         "orders/amend.html",
