@@ -77,7 +77,7 @@ def test_case_find_suggestion_declined_one_ordered_and_positive_counted(sqlite_p
     assert ok(doc.get(f"/api/orders/{order['id']}"))["result"] == "Positive"
     with unit_of_work(sqlite_portal.app.state.sessions) as db:
         assert funnel_counts(db, "case-find") == {
-            "candidates": 2, "suggested": 2, "declined": 1, "ordered": 1, "positive": 1
+            "candidates": 2, "suggested": 2, "declined": 1, "ordered": 1, "cancelled": 0, "positive": 1
         }  # fmt: skip
         assert funnel_counts(db, "screen")["candidates"] == 0
         rows = [
@@ -88,7 +88,8 @@ def test_case_find_suggestion_declined_one_ordered_and_positive_counted(sqlite_p
         assert set(steps) == {"decline", "reopen", "order"}
     m = ok(sqlite_portal.login("coordinator").get("/api/sponsor/metrics"))
     assert m["funnels"]["case_finding"] == {
-        "candidates": "<5", "suggested": "<5", "declined": "<5", "ordered": "<5", "positive": "<5"
+        "candidates": "<5", "suggested": "<5", "declined": "<5", "ordered": "<5", "cancelled": 0,
+        "positive": "<5",
     }  # fmt: skip
     assert m["funnels"]["screening"]["candidates"] == 0
     page = ok(sqlite_portal.login("coordinator").get("/sponsor")).text
@@ -261,5 +262,22 @@ def test_positive_counts_through_the_replacement_of_a_rejected_sample(sqlite_por
         new.status, new.result_category = "reported", "Positive"
     with unit_of_work(sqlite_portal.app.state.sessions) as db:
         assert funnel_counts(db, "case-find") == {
-            "candidates": 2, "suggested": 1, "declined": 0, "ordered": 1, "positive": 1
+            "candidates": 2, "suggested": 1, "declined": 0, "ordered": 1, "cancelled": 0, "positive": 1
         }  # fmt: skip
+
+
+def test_an_order_cancelled_after_a_suggestion_is_not_counted_as_ordered(sqlite_portal, outputs, tmp_path):
+    tsv = addressed(outputs["case-find"], tmp_path / "c.tsv", {"WHIM-1": DOC})
+    _import(sqlite_portal.login("coordinator"), tsv)
+    doc = sqlite_portal.login("physician")
+    (s,) = ok(doc.get("/api/suggestions"))
+    order = consent_and_order_from(doc, eligible_patient(doc), s["id"])
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        assert (funnel_counts(db, "case-find")["ordered"], funnel_counts(db, "case-find")["cancelled"]) == (1, 0)
+    ok(doc.post(f"/api/orders/{order['id']}/cancel", json={"reason": "patient moved away"}))
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:
+        assert funnel_counts(db, "case-find") == {
+            "candidates": 2, "suggested": 1, "declined": 0, "ordered": 0, "cancelled": 1, "positive": 0
+        }  # fmt: skip
+    page = ok(sqlite_portal.login("coordinator").get("/sponsor")).text
+    assert "<th>cancelled</th>" in page

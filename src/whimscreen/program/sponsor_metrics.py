@@ -113,8 +113,8 @@ def _ends_positive(db: Session, order_id: int) -> bool:
 
 def funnel_counts(db: Session, source: str) -> dict[str, int]:
     """One source's funnel (``screen`` | ``case-find``), small cells suppressed: candidates in the imported
-    files -> suggested to a physician -> ordered by them -> reported Positive; declined alongside.  A
-    withdrawn import counts only if a suggestion of it had been acted on before (then it stays whole)."""
+    files -> suggested to a physician -> ordered by them -> reported Positive; declined, and orders
+    cancelled after the suggestion (not counted as ordered), alongside.  A withdrawn import counts only if a suggestion of it had been acted on before (then it stays whole)."""
     acted = set(
         db.scalars(
             select(Suggestion.import_id).where(Suggestion.source == source, Suggestion.status.in_(ACTED_ON))
@@ -130,17 +130,19 @@ def funnel_counts(db: Session, source: str) -> dict[str, int]:
             select(Suggestion.status).where(Suggestion.source == source, Suggestion.status != "withdrawn")
         )
     )
-    positive = sum(
-        _ends_positive(db, order_id)
-        for order_id in db.scalars(
-            select(Suggestion.order_id).where(Suggestion.source == source, Suggestion.order_id.is_not(None))
-        )
-    )
+    order_status = db.execute(
+        select(Order.id, Order.status)
+        .join(Suggestion, Suggestion.order_id == Order.id)
+        .where(Suggestion.source == source)
+    ).all()
+    cancelled = sum(1 for _, status in order_status if status == "cancelled")
+    positive = sum(_ends_positive(db, order_id) for order_id, status in order_status if status != "cancelled")
     return {
         "candidates": candidates,
         "suggested": sum(statuses.values()),
         "declined": statuses["declined"],
-        "ordered": statuses["ordered"],
+        "ordered": statuses["ordered"] - cancelled,
+        "cancelled": cancelled,
         "positive": positive,
     }
 
@@ -190,7 +192,8 @@ def metrics(db: Session, actor: User) -> dict:
             "screening": funnel(db, "screen"),
             "case_finding": funnel(db, "case-find"),
             "note": "candidates in the imported `screen` / `case-find` files → suggested to a physician → "
-            "ordered by them → reported Positive (declined: suggested, not ordered)",
+            "ordered by them → reported Positive (declined: suggested, not ordered; cancelled: ordered, then "
+            "cancelled, not counted as ordered)",
         },
         "small_cell": f"counts 1-4 are shown as {SUPPRESSED}; yields and percentiles resting on them are "
         "withheld",
