@@ -125,6 +125,7 @@ EXPECT = {
     ("POST", "/notifications/read"): (ALL, False),
     ("GET", "/api/sponsor/metrics"): ({"coordinator"}, False),
     ("GET", "/api/sponsor/export.csv"): ({"coordinator"}, False),
+    ("GET", "/api/sponsor/export.parquet"): ({"coordinator"}, False),
     ("GET", "/api/sponsor/phenopackets.json"): ({"coordinator"}, False),
     ("GET", "/sponsor"): ({"coordinator"}, False),
     ("GET", "/api/kb/releases"): ({"admin", "director"}, False),

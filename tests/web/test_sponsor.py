@@ -8,6 +8,8 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from sqlalchemy import select
 
 from tests.web.flow import consent_and_order, eligible_patient, ok
@@ -40,9 +42,13 @@ def test_the_export_has_no_direct_identifier_and_shifted_dates(sqlite_portal):
     coord = sqlite_portal.login("coordinator")
     text = ok(coord.get("/api/sponsor/export.csv")).text
     packets = ok(coord.get("/api/sponsor/phenopackets.json"))
+    parquet = ok(coord.get("/api/sponsor/export.parquet"))
+    assert parquet.headers["content-type"] == "application/vnd.apache.parquet"
+    table = pq.read_table(io.BytesIO(parquet.content))
+    typed = table.to_pylist()
     today = datetime.now(UTC).date()
     secret = sqlite_portal.app.state.secret
-    for exported in (text, json.dumps(packets)):
+    for exported in (text, json.dumps(packets), json.dumps(typed, default=str), str(table.schema)):
         for identifier in ("Ada", "Lovelace", "2012-03-04", "MRN-4711", "Test Hospital", "doc@example.org"):
             assert identifier not in exported
         for real in (
@@ -58,6 +64,12 @@ def test_the_export_has_no_direct_identifier_and_shifted_dates(sqlite_portal):
     assert shift != 0 and row["ordered_on"] == (today + timedelta(days=shift)).isoformat()
     assert row["age_at_order"] == str(today.year - 2012 - ((today.month, today.day) < (3, 4)))
     assert set(row["criteria_met"].split(";")) >= {"neutropenia", "warts", "recurrent-infections"}
+    (parquet_row,) = typed  # the same row, typed
+    assert parquet_row["patient"] == row["patient"] and parquet_row["order"] == row["order"]
+    assert parquet_row["ordered_on"] == today + timedelta(days=shift)
+    assert parquet_row["criteria_met"] == row["criteria_met"].split(";")
+    assert parquet_row["reported_on"] is None and parquet_row["days_order_to_report"] is None
+    assert table.schema.field("ordered_on").type == pa.date32() and tuple(table.column_names) == tuple(row)
     (packet,) = packets
     assert packet["subject"] == {
         "id": row["patient"],
@@ -71,7 +83,7 @@ def test_the_export_has_no_direct_identifier_and_shifted_dates(sqlite_portal):
     }
     assert packet["interpretations"][0]["progressStatus"] == "IN_PROGRESS"
     audit = ok(sqlite_portal.login("admin").get("/api/admin/audit"))
-    assert sum(1 for e in audit if e["entity"] == "sponsor_export") == 2
+    assert sum(1 for e in audit if e["entity"] == "sponsor_export") == 3
 
 
 def test_small_cells_are_suppressed(sqlite_portal):

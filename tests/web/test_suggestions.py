@@ -273,7 +273,8 @@ def test_an_order_cancelled_after_a_suggestion_is_not_counted_as_ordered(sqlite_
     (s,) = ok(doc.get("/api/suggestions"))
     order = consent_and_order_from(doc, eligible_patient(doc), s["id"])
     with unit_of_work(sqlite_portal.app.state.sessions) as db:
-        assert (funnel_counts(db, "case-find")["ordered"], funnel_counts(db, "case-find")["cancelled"]) == (1, 0)
+        counts = funnel_counts(db, "case-find")
+        assert (counts["ordered"], counts["cancelled"]) == (1, 0)
     ok(doc.post(f"/api/orders/{order['id']}/cancel", json={"reason": "patient moved away"}))
     with unit_of_work(sqlite_portal.app.state.sessions) as db:
         assert funnel_counts(db, "case-find") == {

@@ -114,7 +114,8 @@ def _ends_positive(db: Session, order_id: int) -> bool:
 def funnel_counts(db: Session, source: str) -> dict[str, int]:
     """One source's funnel (``screen`` | ``case-find``), small cells suppressed: candidates in the imported
     files -> suggested to a physician -> ordered by them -> reported Positive; declined, and orders
-    cancelled after the suggestion (not counted as ordered), alongside.  A withdrawn import counts only if a suggestion of it had been acted on before (then it stays whole)."""
+    cancelled after the suggestion (not counted as ordered), alongside.  A withdrawn import counts only
+    if a suggestion of it had been acted on before (then it stays whole)."""
     acted = set(
         db.scalars(
             select(Suggestion.import_id).where(Suggestion.source == source, Suggestion.status.in_(ACTED_ON))

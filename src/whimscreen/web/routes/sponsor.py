@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from whimscreen.program import sponsor_charts, sponsor_export, sponsor_metrics
+from whimscreen.program import sponsor_charts, sponsor_export, sponsor_metrics, sponsor_parquet
 from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
 from whimscreen.web.schemas import ERRORS, SponsorMetrics
@@ -36,6 +36,22 @@ def export_csv(request: Request, db: Session = DB, user: User = Depends(coordina
     body = sponsor_export.export_csv(db, user, request.app.state.secret)
     headers = {"Content-Disposition": 'attachment; filename="whimscreen-deidentified.csv"'}
     return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@api.get(
+    "/export.parquet",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the de-identified export, typed (Apache Parquet)",
+            "content": {"application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def export_parquet(request: Request, db: Session = DB, user: User = Depends(coordinator)):
+    body = sponsor_parquet.export_parquet(db, user, request.app.state.secret)
+    headers = {"Content-Disposition": 'attachment; filename="whimscreen-deidentified.parquet"'}
+    return Response(body, media_type="application/vnd.apache.parquet", headers=headers)
 
 
 @api.get(
