@@ -1,6 +1,6 @@
 """``whimscreen demo`` (the README's run command) seeds a study whose analyses really ran: a signed Positive
 from a gVCF, a Sanger sample with its chromatogram awaiting review, a case in the classification review queue,
-and seeding twice changes nothing."""
+case-find suggestions for the physician, and seeding twice changes nothing."""
 
 import json
 import sqlite3
@@ -21,6 +21,13 @@ def test_demo_seeds_every_stage_once(tmp_path, home, monkeypatch):
     statuses = sorted(s for (s,) in db.execute("select status from orders"))
     assert statuses == ["ordered", "reported", "review", "review", "review"]
     assert db.execute("select result_category from signouts").fetchall() == [("Positive",)]
+    # case-find ran on generated health-record results; the WHIM-like candidates wait for the physician
+    suggested = db.execute(
+        "select s.candidate_ref, s.status, u.email from suggestions s join users u on u.id = s.physician_id"
+    ).fetchall()
+    assert {c.split("-")[0] for c, _, _ in suggested} == {"WHIM", "WHIM_MILD"}
+    assert {(st, e) for _, st, e in suggested} == {("suggested", "physician@demo.whimscreen")}
+    assert db.execute("select source, candidates from suggestion_imports").fetchall() == [("case-find", 2)]
 
     docs = [json.loads(p.read_text()) for p in (demo / "analyses").glob("*/job-*/*.json")]
     [sanger] = [d for d in docs if d["input_kind"] == "ab1"]

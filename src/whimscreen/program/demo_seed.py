@@ -2,7 +2,9 @@
 and one with generated Sanger traces.
 
 Used by ``whimscreen demo``; everything goes through the same services as the portal, so the demo's
-records (audit log included) look like real use.  The analysis runs for real on the demo data.
+records (audit log included) look like real use.  The analysis runs for real on the demo data, and
+``case-find`` runs for real on generated health-record results: the coordinator imports its candidates,
+the WHIM-like ones addressed to the demo physician, who finds them under Suggestions.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from whimscreen.program import (
     orders,
     patients,
     signout,
+    suggestions,
     uploads,
     users,
 )
@@ -119,6 +122,7 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
                         uploads.store(db, tech, sample, path.name, fh, home / "uploads")
                 jobs.enqueue(db, tech, sample)  # (job, created)
             staged.append((order.id, stage))
+        _suggest(db, made["coordinator"], doc, data)
     while jobs.run_once(factory, runner, home / "analyses"):
         pass
     with unit_of_work(factory) as db:
@@ -127,6 +131,24 @@ def seed(factory: sessionmaker[Session], home: Path, runner: jobs.Runner) -> lis
             if stage == "reported":
                 signout.sign(db, director, db.get(Order, order_id), "Demo sign-out.", home / "analyses")
     return [(r, e, pw) for r, e, _, pw in DEMO_USERS]
+
+
+def _suggest(db: Session, coordinator: User, doc: User, data: Path) -> None:
+    """Generated results of six kinds of patients through ``case-find``; its candidates file, with a
+    ``physician_email`` for those scoring 4 or more (possible or strong), imported by the coordinator."""
+    from whimscreen.screening.case_finding.run import case_find
+    from whimscreen.screening.case_finding.simulate_labs import write_labs
+
+    labs, diagnoses, _ = write_labs(data / "ehr-results", per_kind=1)
+    case_find([labs], data / "case-find", [diagnoses])
+    lines = (data / "case-find" / "candidates.tsv").read_text().splitlines()
+    score = lines[0].split("\t").index("score")
+    rows = [lines[0] + "\tphysician_email"]
+    rows += [f"{line}\t{doc.email if float(line.split(chr(9))[score]) >= 4 else ''}" for line in lines[1:]]
+    addressed = data / "case-find-addressed.tsv"
+    addressed.write_text("\n".join(rows) + "\n")
+    with open(addressed, "rb") as fh:
+        suggestions.import_file(db, coordinator, fh, addressed.name)
 
 
 def _locus(home: Path):
