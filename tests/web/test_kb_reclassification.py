@@ -4,6 +4,8 @@ none; activating again creates no duplicate; a director closes the task with a r
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from tests.web.flow import accession_and_upload, consent_and_order, eligible_pat
 from whimscreen.interpretation.clinvar_release import read_vcf
 from whimscreen.interpretation.kb_release import add_curated, build_clinvar
 from whimscreen.program.storage.db import unit_of_work
-from whimscreen.program.storage.models import KbRelease, ReclassificationTask
+from whimscreen.program.storage.models import Job, KbRelease, ReclassificationTask
 from whimscreen.reference import get_locus
 
 
@@ -199,3 +201,30 @@ def test_a_task_is_resolved_by_the_amended_report_it_proposes(two_signed, tmp_pa
     assert "AMENDED — replaces version 1 of" in first and "knowledge-base release" in first
     notes = [n["message"] for n in ok(doc.get("/api/notifications"))]
     assert any("was amended" in n and release.version in n for n in notes)
+
+
+def test_a_job_uses_the_release_the_database_says_is_active_not_the_marker(sqlite_portal, tmp_path):
+    """The data home's marker is written after the activation commits; if that write failed (here: the
+    marker removed), a job started afterwards still interprets with the database's active release."""
+    home = sqlite_portal.app.state.home
+    curated = tmp_path / "curated.tsv"
+    curated.write_text(
+        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
+        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
+    )
+    release = add_curated(get_locus(home), home, curated, "Dr Director")
+    director = sqlite_portal.login("director")
+    ok(director.post(f"/api/kb/releases/{release.version}/activate"))
+    (home / "kb" / "active.json").unlink()  # as if writing it had failed
+    doc = sqlite_portal.login("physician")
+    placed = consent_and_order(doc, eligible_patient(doc, "Cleo Example"))
+    tech = sqlite_portal.login("technologist")
+    sample = accession_and_upload(tech, placed["id"], tmp_path, variant="NM_003467.3:c.1000C>T")
+    ok(tech.post(f"/api/samples/{sample['id']}/jobs"), 202)
+    assert sqlite_portal.run_jobs() == 1
+    with unit_of_work(sqlite_portal.app.state.sessions) as db:  # what the job itself wrote
+        analysis = json.loads(db.scalars(select(Job).where(Job.sample_id == sample["id"])).one().result_json)
+    assert analysis["result"]["kb_version"] == release.version
+    [variant] = analysis["variants"]
+    assert variant["classification"]["classification"] == "Benign"
+    assert analysis["result"]["result"] != "Positive"

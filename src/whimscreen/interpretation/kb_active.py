@@ -41,3 +41,12 @@ def active_in_home(home: Path | None, locus: Locus, cache_dir: Path | None = Non
         return load(locus, cache_dir=cache_dir) if cache_dir is not None else load_cached(locus)
     path = release_file(json.loads(marker.read_text()))
     return load(locus, path, cache_dir=cache_dir) if cache_dir is not None else load_cached(locus, path)
+
+
+def named_release(named: dict | None, locus: Locus, cache_dir: Path | None = None) -> KnowledgeBase:
+    """The knowledge base of a release named as in the marker ({version, path, sha256}; None: the
+    package's) — what a job process is handed by the program, which read it from the database."""
+    if named is None:
+        return load(locus, cache_dir=cache_dir) if cache_dir is not None else load_cached(locus)
+    path = release_file(named)
+    return load(locus, path, cache_dir=cache_dir) if cache_dir is not None else load_cached(locus, path)

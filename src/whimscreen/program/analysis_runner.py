@@ -14,7 +14,7 @@ from whimscreen.interpretation.evidence import Evidence
 from whimscreen.interpretation.familial import interpret_familial
 from whimscreen.interpretation.population_table import load_table
 from whimscreen.interpretation.result import interpret_analysis
-from whimscreen.program.kb_releases import active_kb
+from whimscreen.program.kb_releases import active_kb, kb_for_job
 from whimscreen.reference import get_locus
 from whimscreen.reference.annotate import annotate
 from whimscreen.reference.parse import parse_variant
@@ -28,13 +28,17 @@ def run_analysis(
     evidence: Evidence,
     home: Path | None,
     familial_variant: str | None = None,
+    kb_release: dict | None | bool = False,
 ) -> dict:
     """``evidence``: the case (phenotype from the eligibility record, de novo status and segregation from
     the order); the lab's population table is applied when one was imported, and the active knowledge-base
     release (the package's knowledge base when none is active).  ``familial_variant``
-    (chr2:POS:REF:ALT): a relative's known familial variant test (Detected / Not detected / Inconclusive)."""
+    (chr2:POS:REF:ALT): a relative's known familial variant test (Detected / Not detected / Inconclusive).
+    ``kb_release``: the release the program read from its database ({version, path, sha256}; None: the
+    package's); left out (False), the data home's marker says which."""
     locus = get_locus(home)
-    kb, population = active_kb(home, locus), load_table(home) if home is not None else None
+    kb = active_kb(home, locus) if kb_release is False else kb_for_job(kb_release, home, locus)
+    population = load_table(home) if home is not None else None
     if familial_variant:
         familial = annotate(locus, parse_variant(locus, familial_variant)).to_dict()
 
@@ -59,6 +63,8 @@ def run_analysis(
 class AnalysisRunner:
     """``run_analysis`` bound to a data home; picklable, so jobs can run it in a child process."""
 
+    takes_kb_release = True  # jobs hand it the active release from the database
+
     def __init__(self, home: Path | None):
         self.home = home
 
@@ -69,5 +75,6 @@ class AnalysisRunner:
         out_dir: Path,
         evidence: Evidence,
         familial_variant: str | None = None,
+        kb_release: dict | None | bool = False,
     ) -> dict:
-        return run_analysis(paths, sample_id, out_dir, evidence, self.home, familial_variant)
+        return run_analysis(paths, sample_id, out_dir, evidence, self.home, familial_variant, kb_release)

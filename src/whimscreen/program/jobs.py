@@ -34,6 +34,7 @@ from whimscreen.interpretation.evidence import Evidence
 from whimscreen.program import audit, job_process, orders, patients, uploads
 from whimscreen.program.classification_review import case_evidence
 from whimscreen.program.errors import InvalidState
+from whimscreen.program.kb_releases import named_active
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Job, Sample, User, utcnow
 from whimscreen.program.users import LAB, require_role
@@ -148,16 +149,18 @@ def claim_next(db: Session) -> int | None:
     return job_id if claimed.rowcount == 1 else None
 
 
-def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence, int, str | None]:
+def _inputs(db: Session, job_id: int) -> tuple[list[Path], str, Evidence, int, str | None, dict | None]:
     """The files to analyse, recorded on the job (upload id and SHA-256) in the same transaction; the
-    job's attempt number identifies this run; a relative's order gives its familial variant."""
+    job's attempt number identifies this run; a relative's order gives its familial variant; the active
+    knowledge-base release as the database has it (not the data home's marker, which a failed write could
+    leave behind)."""
     job = db.get(Job, job_id)
     sample = job.sample
     files = uploads.for_sample(db, sample)
     job.inputs = json.dumps([{"upload_id": u.id, "sha256": u.sha256} for u in files])
     evidence = case_evidence(sample.order, patients.eligibility(db, sample.order.patient).phenotype())
     familial = sample.order.familial_variant if sample.order.kind == "familial" else None
-    return [Path(u.path) for u in files], sample.accession, evidence, job.attempts, familial
+    return [Path(u.path) for u in files], sample.accession, evidence, job.attempts, familial, named_active(db)
 
 
 def _finish(db: Session, job_id: int, attempt: int, result: dict | None, error: str | None) -> None:
@@ -201,9 +204,12 @@ def execute(
     """Run one claimed job and store its result or its failure; with ``timeout`` (seconds) the analysis
     runs in a child process that is stopped at that wall time."""
     with unit_of_work(factory) as db:
-        paths, sample_id, evidence, attempt, familial = _inputs(db, job_id)
-    # only a relative's job passes the familial variant (a runner for probands needs no such argument)
+        paths, sample_id, evidence, attempt, familial, release = _inputs(db, job_id)
+    # only a relative's job passes the familial variant (a runner for probands needs no such argument);
+    # a runner that interprets (``takes_kb_release``) is handed the active release read just now
     extra = {"familial_variant": familial} if familial else {}
+    if getattr(runner, "takes_kb_release", False):
+        extra["kb_release"] = release
     result, error = None, None
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(factory, job_id, stop, HEARTBEAT), daemon=True)

@@ -89,6 +89,23 @@ def active_kb(db_or_home: Session | Path | None, locus: Locus) -> KnowledgeBase:
         raise InvalidState(str(exc)) from exc
 
 
+def named_active(db: Session) -> dict | None:
+    """The active release as a job process is handed it ({version, path, sha256}; None: the package's)."""
+    release = active_release(db)
+    if release is None:
+        return None
+    return {"version": release.version, "path": release.path, "sha256": release.sha256}
+
+
+def kb_for_job(named: dict | None, home: Path | None, locus: Locus) -> KnowledgeBase:
+    """In a job process: the release the program read from the database when it started the job."""
+    try:
+        cache = Path(home) / "cache" if home is not None else None
+        return kb_active.named_release(named, locus, cache_dir=cache)
+    except InterpretationError as exc:
+        raise InvalidState(str(exc)) from exc
+
+
 def _write_marker(home: Path, named: dict) -> None:
     target = marker_path(home)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +160,7 @@ def activate(db: Session, actor: User, version: str, home: Path, locus: Locus) -
         db.flush()
     audit.record(db, actor, "activate", "kb_release", release.id, detail=f"knowledge base {version}")
     tasks = reclassification.reevaluate(db, release.version, kb, home, locus, actor)
-    named = {"version": release.version, "path": release.path, "sha256": release.sha256}
+    named = named_active(db)
     event.listen(db, "after_commit", lambda _s: _write_marker(home, named), once=True)
     return release, tasks
 
