@@ -65,6 +65,18 @@ def test_records_of_bam_and_vcf_inputs(inputs, locus):
     assert vcf.input_files[0]["records"] == 1 and vcf.qc.reads_aligned is None
 
 
+@pytest.mark.parametrize("cut", [1, 2, 5])
+def test_a_plain_vcf_cut_inside_its_last_record_is_refused(tmp_path, inputs, locus, cut):
+    """Cut inside the sample column (the last field) the record used to read as a shorter valid one."""
+    whole = inputs["vcf"][0].read_bytes()
+    assert whole.endswith(b"\n")
+    cut_file = tmp_path / "cut.vcf"
+    cut_file.write_bytes(whole[:-cut])
+    with pytest.raises(InputFileError, match=r"cut\.vcf: the file does not end with a line break"):
+        analyze_paths([cut_file], "V1", None, locus)
+    assert analyze_paths(inputs["vcf"], "V1", None, locus).input_files[0]["records"] == 1  # whole: read
+
+
 def _flat(path, out, level=100.0, noise=0.0):
     t = read_trace(path)
     rng = np.random.default_rng(3)

@@ -90,6 +90,24 @@ def _header(
     return vcf, build, contig, s, samples[s] if s is not None else None, samples
 
 
+def _whole_text(path: Path) -> None:
+    """A plain-text VCF must end with a line break: one cut inside its last record (a copy or transfer
+    stopped early) would otherwise read as a shorter, valid record.  Compressed files (BGZF, BCF) carry their
+    own end-of-file marker, which htslib checks."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(2) in (b"\x1f\x8b", b""):
+                return
+            fh.seek(-1, 2)
+            last = fh.read(1)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    if last != b"\n":
+        raise InputFileError(
+            f"{path}: the file does not end with a line break: its last record is cut (truncated file?)"
+        )
+
+
 def _length(contig) -> int | None:
     """The ##contig length as written (htslib keeps 2^32 - 1 for any number that does not fit)."""
     text = dict(contig.header_record).get("length", "")
@@ -312,6 +330,7 @@ def read_vcf_or_samples(
     """As ``read_vcf``, opening the file once; a multi-sample file without ``sample_name`` gives its sample
     names (``multi_sample_ok``) instead of an error, for the caller to read in batches."""
     path = Path(path)
+    _whole_text(path)
     multi = multi_sample_ok and sample_name is None
     vcf, build, contig, s, sample, samples = _header(path, build, sample_name, need_sample=not multi)
     try:
