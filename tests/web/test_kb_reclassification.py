@@ -29,6 +29,16 @@ def _signed(portal, tmp_path, name: str, variant: str) -> dict:
     return order | {"sample_id": sample["id"]}
 
 
+def _r334x_benign(home, tmp_path):
+    """A curated release in which the lab's (made-up) population evidence makes c.1000C>T Benign."""
+    curated = tmp_path / "curated.tsv"
+    curated.write_text(
+        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
+        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
+    )
+    return add_curated(get_locus(home), home, curated, "Dr Director")
+
+
 @pytest.fixture
 def two_signed(sqlite_portal, tmp_path):
     """Order A carries R334X (ClinVar 14020), order B S339fs (ClinVar 14021, computed Uncertain here, so the
@@ -105,12 +115,7 @@ def test_a_curated_addition_that_changes_the_class_changes_the_result(two_signed
     is the director's decision and does not move."""
     portal, director, a, b = two_signed
     home = portal.app.state.home
-    curated = tmp_path / "curated.tsv"
-    curated.write_text(
-        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
-        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
-    )
-    release = add_curated(get_locus(home), home, curated, "Dr Director")
+    release = _r334x_benign(home, tmp_path)
     ok(director.post(f"/api/kb/releases/{release.version}/activate"))
     [task] = ok(director.get("/api/reclassification/tasks"))
     assert task["order_id"] == a["id"]
@@ -148,12 +153,7 @@ def test_the_way_back_to_the_package_knowledge_base(two_signed, tmp_path):
     re-evaluated against the signed report again (no change now: no new task), and jobs read the package."""
     portal, director, a, b = two_signed
     home = portal.app.state.home
-    curated = tmp_path / "curated.tsv"
-    curated.write_text(
-        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
-        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
-    )
-    release = add_curated(get_locus(home), home, curated, "Dr Director")
+    release = _r334x_benign(home, tmp_path)
     assert len(ok(director.post(f"/api/kb/releases/{release.version}/activate"))["tasks_created"]) == 1
     back = ok(director.post("/api/kb/releases/package/activate"))
     assert back["release"] is None and back["tasks_created"] == []
@@ -207,12 +207,7 @@ def test_a_job_uses_the_release_the_database_says_is_active_not_the_marker(sqlit
     """The data home's marker is written after the activation commits; if that write failed (here: the
     marker removed), a job started afterwards still interprets with the database's active release."""
     home = sqlite_portal.app.state.home
-    curated = tmp_path / "curated.tsv"
-    curated.write_text(
-        "hgvs_c\tclassification\tfiltering_af\tfiltering_af_source\tcurator\n"
-        "c.1000C>T\tBenign\t0.2\tmade-up population study for this test\tDr Curator\n"
-    )
-    release = add_curated(get_locus(home), home, curated, "Dr Director")
+    release = _r334x_benign(home, tmp_path)
     director = sqlite_portal.login("director")
     ok(director.post(f"/api/kb/releases/{release.version}/activate"))
     (home / "kb" / "active.json").unlink()  # as if writing it had failed
