@@ -1,6 +1,7 @@
-"""``align.place`` aligns the likelier strand first and scores the other (two passes, not three): the
-placement must be exactly the one of scoring both strands and aligning the better (reverse only when
-strictly better), whichever strand the k-mer guess picks."""
+"""``align.place`` scores both strands and aligns the better one only in a window around the read's seeds
+(whole-strand alignment only when the window misses the optimal score): the placement must be exactly
+the one of scoring both strands and aligning the better over the whole strand (reverse only when
+strictly better), whatever the window."""
 
 from __future__ import annotations
 
@@ -40,14 +41,21 @@ def traces(locus, tmp_path_factory):
     return [read_trace(p) for p in paths]
 
 
-@pytest.mark.parametrize("guess", ["kmers", "forward", "reverse"])
-def test_placement_is_the_three_pass_one(locus, traces, guess, monkeypatch):
+@pytest.mark.parametrize("window", ["seeds", "missing the read", "none"])
+def test_placement_is_the_three_pass_one(locus, traces, window, monkeypatch):
     target = locus_target(locus)
-    if guess != "kmers":  # a wrong guess costs a pass, never changes the placement
-        forced = {"forward": (1, 0), "reverse": (0, 1)}[guess]
-        monkeypatch.setattr(
-            align, "_shared_kmers", lambda q, ref: forced[0] if ref == target.sequence else forced[1]
-        )
+    whole = []
+    real_align = align._align
+
+    def spy(aligner, ref, query, best):
+        aln, offset = real_align(aligner, ref, query, best)
+        whole.append(offset == 0)
+        return aln, offset
+
+    monkeypatch.setattr(align, "_align", spy)
+    if window != "seeds":  # a window without the alignment costs a pass, never changes the placement
+        forced = (0, 200) if window == "missing the read" else None
+        monkeypatch.setattr(align, "_seed_window", lambda query, ref: forced)
     strands = set()
     for tr in traces:
         trim = mott_trim(tr.quality)
@@ -62,10 +70,19 @@ def test_placement_is_the_three_pass_one(locus, traces, guess, monkeypatch):
         assert pl.aligned == (blocks[0][2], blocks[-1][3]) and pl.gaps == align._gaps(blocks, tr.bases)
         strands.add(pl.reverse)
     assert strands == {False, True}  # both strands were exercised
+    # the seed window holds the alignment of every read; a wrong or no window falls back to the whole strand
+    assert set(whole) == {window != "seeds"}
 
 
-@pytest.mark.parametrize("first_rev", [False, True])
-def test_a_tie_goes_to_the_forward_strand(first_rev, monkeypatch):
+def test_seed_window_is_around_the_read(locus):
+    target = locus_target(locus)
+    read = target.sequence[4000:4500]
+    lo, hi = align._seed_window(read, target.sequence)
+    assert lo == 4000 - align.SEED_MARGIN and hi == 4500 + align.SEED_MARGIN
+    assert align._seed_window("ACGT" * 100, "T" * 1000) is None  # no shared k-mer: whole strand
+
+
+def test_a_tie_goes_to_the_forward_strand():
     """A target that is its own reverse complement scores the same on both strands: forward wins."""
     rng = np.random.default_rng(5)
     half = "".join(rng.choice(list("ACGT"), 150))
@@ -73,9 +90,6 @@ def test_a_tie_goes_to_the_forward_strand(first_rev, monkeypatch):
     target = half + "".join(comp[b] for b in reversed(half))
     reverse = "".join(comp[b] for b in reversed(target))
     assert target == reverse
-    guesses = iter([1, 0] if first_rev else [0, 1])  # called for the reverse strand, then the forward one
-    monkeypatch.setattr(align, "_shared_kmers", lambda q, ref: next(guesses))
     calls = target[20:200]
     pl = align.place("palindrome", calls, (0, len(calls)), target, reverse)
-    assert next(guesses, None) is None  # the guess was asked for
     assert pl.reverse is False and pl.identity == 1.0
