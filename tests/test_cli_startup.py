@@ -23,7 +23,8 @@ def test_the_command_runs_with_the_collector_on_and_nothing_stays_frozen(monkeyp
         raise InputFileError("probe.ab1: stop here")
 
     monkeypatch.setattr(analyze, "analyze_paths", probe)
-    argv = ["whimscreen", "analyze", str(tmp_path / "probe.ab1"), "--sample", "X", "--out", str(tmp_path / "o")]
+    out = str(tmp_path / "o")
+    argv = ["whimscreen", "analyze", str(tmp_path / "probe.ab1"), "--sample", "X", "--out", out]
     monkeypatch.setattr(sys, "argv", argv)
     assert gc.isenabled() and gc.get_freeze_count() == 0
     with pytest.raises(SystemExit) as info:
