@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 import typer
@@ -70,6 +71,9 @@ def main() -> None:
     # process; the cyclic garbage collector would scan them again and again while they are created (~0.05 s
     # of CPU in a one-trace analysis).  It is paused while they are imported, and they are then frozen (left
     # out of later collections) until the command ends; it runs as usual for the command's own work.
+    # No command does linear algebra, yet OpenBLAS (numpy's) starts a worker thread per CPU at import that
+    # spins ~0.1 s of CPU time waiting for work; one thread unless the user chose otherwise.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.disable()
     try:
         _register(_command_name(sys.argv))
