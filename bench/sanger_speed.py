@@ -40,12 +40,14 @@ for every variant (the issue); 1.06 s CPU without images; then 0.71 s CPU, 2.3x 
 version of this table, 2026-12-01, load 1.3: commands import only their own modules, the knowledge base's
 mapping cached in the data home, libyaml, no progress display for traces, two alignment passes).
 This version (2026-12-01/02, same trace and reference; CPU time, the machine shared):
-- the read is scored (no traceback: ~25 ms a strand) on both strands of the 8.8 kb locus and aligned only
-  in a window of the better strand around its 12-mer seeds (~6 ms instead of ~70 ms); the window's
-  alignment is kept only when it reaches the whole-strand score, else the whole strand is aligned
-  (`calling/sanger/align.py`).  Same placement: tests/sanger/test_align_order.py compares it with aligning
-  the whole strand, also with a window that misses the read; 320 generated traces with SNVs and indels
-  up to 40 bp gave identical placements;
+- the read is scored (no traceback: ~25 ms a strand of the 8.8 kb locus) on the strand sharing more of
+  its 12-mers; the other strand only when its score is not excluded by a proven bound from the 12-mers it
+  shares (`align.score_bound`: a good read needs one pass); the better strand is aligned only in a window
+  around the read's seeds (~6 ms instead of ~70 ms), kept only when it reaches the whole-strand score,
+  else the whole strand is aligned (`calling/sanger/align.py`).  Same placement:
+  tests/sanger/test_align_order.py compares it with scoring both strands and aligning the whole strand
+  (also with a window that misses the read, and without the bound) and checks the bound against random
+  and mutated sequences; 320 generated traces with SNVs and indels up to 40 bp gave identical placements;
 - the running medians of peak widths and of call quality are computed for all calls at once
   (`basecall.running_nanmedian`, the same values as `np.nanmedian` per window, tested), and the flanking
   quality only where a call may be made: ~1,600 `np.median` calls a read before;
@@ -65,7 +67,7 @@ coerces every option with ~0.06-0.08 s (import + one TypeAdapter per option of `
 avoids it, Rich is not imported); numpy ~0.05 s; Biopython's `Bio.Align` with `Bio.Seq`'s codon tables
 ~0.035 s; `Bio.SeqIO` ~0.04 s more (it imports every format module, its XML readers urllib, http and ssl;
 Biopython has no lighter way to its ABIF reader, which is kept rather than written anew); PyYAML and
-pysam ~0.012 s each; in the analysis, the two exact scoring passes ~0.05 s."""
+pysam ~0.012 s each; in the analysis, the exact scoring pass ~0.025 s."""
 
 
 HOME: Path | None = None  # the data home of the measured processes (set in main)
