@@ -62,6 +62,11 @@ This version (2026-12-01/02, same trace and reference; CPU time, the machine sha
 Results are unchanged: a 24-sample plate (192 traces, SNVs and indels) gives the same JSON (but its
 creation time), VCF records and summary before and after; tests/sanger, tests/calling/test_cli_analyze.py.
 A plate analysed in one process (`analyze-run`) pays the start-up once.
+On a shared machine the ratio moves with the load (Python's start-up suffers more from it than tracy):
+the code before and after these changes, run in turns on this trace (11 runs each, median CPU): 0.81 and
+0.64 s at load 6.9 against 0.34 s for tracy's binary (2.4x and 1.9x); 0.62 and 0.48 s at load 4.7
+(tracy 0.34 s).  On an idle machine the OpenBLAS spin weighs more (its core is free): the previous table's
+0.71 s at load 1.3.
 What is left, measured with `python -X importtime` at load ~5: Typer 0.29 ~0.05 s and the pydantic it
 coerces every option with ~0.06-0.08 s (import + one TypeAdapter per option of `analyze`; no Typer setting
 avoids it, Rich is not imported); numpy ~0.05 s; Biopython's `Bio.Align` with `Bio.Seq`'s codon tables
