@@ -1,8 +1,8 @@
 """Sanger speed as a lab feels it: the whole ``whimscreen analyze`` process for one trace (imports, reference,
 knowledge base, calling, interpretation, writing), with and without chromatogram images, against
 ``tracy decompose`` on the same trace and reference when tracy is on the PATH (or ``TRACY=/path/to/tracy``;
-``pip install tracy-binary`` ships the v0.7.5 Linux binary); and ``whimscreen analyze-run`` on a 96-trace
-plate (16 samples x the 6 exon-2 amplicon reads).
+``pip install tracy-binary`` ships the v0.7.5 Linux binary, timed without its Python launcher); and
+``whimscreen analyze-run`` on a 96-trace plate (16 samples x the 6 exon-2 amplicon reads).
 
 ``python bench/run.py sanger_speed [--quick]``; writes docs/validation-sanger-speed.md.  Each process runs
 with its bytecode cache (as an installed package does) in a fresh data home, after one warm-up run (which
@@ -36,23 +36,43 @@ PLATE_SAMPLES = 16  # x 6 traces = 96
 
 
 NOTES = """Where one trace's process goes (issue 12, item 7).  Before: 1.86 s wall with a chromatogram drawn
-for every variant (the issue), then 1.06 s CPU without images (previous version of this table, idle
-machine), against the issue's 0.12 s for tracy (wall, on a public trace; its reference is not stated: tracy
-on this trace and the 8.8 kb locus takes the CPU time in the table).  Now: each command imports only its
-own modules (`cli/__init__.py` `COMMANDS`; the heavy libraries inside the command); the data home is read
-without pydantic-settings (`home.py`); the knowledge base's mapping (hgvs grammar + annotation of every
-entry) is cached in the data home, keyed by content (`interpretation/kb_cache.py`; the first run in a data
-home pays it, row 2); the YAML rules are read with libyaml; no progress display for traces; the read is
-aligned to one strand and only scored on the other (two dynamic-programming passes instead of three).
-Results are unchanged (tests/sanger, tests/calling/test_cli_analyze.py, tests/sanger/test_align_order.py).
-What is left is start-up that is not ours (row "start-up alone": ~0.47 s at load 1.3 on 2026-12-01),
-measured alone at that load: Typer 0.29 parsing `analyze`'s 21 options 0.18 s CPU (it imports pydantic
-and builds a TypeAdapter per option), numpy + Biopython's `SeqIO` and `Align` 0.27 s (`SeqIO` imports
-every format module; its XML readers pull in urllib, http and ssl), pysam and PyYAML 0.05 s; and the
-analysis itself, ~0.24 s, ~0.1 s of it the two alignment passes of the read over the 8.8 kb locus.  Not
-within 2x of tracy (2.3x on 2026-12-01; 5.9x the issue's 0.12 s): that would need a lighter command-line
-parser than Typer or an ABIF reader that does not import all of `SeqIO`.  A plate analysed in one process
-(`analyze-run`) pays the start-up once: 0.14 s CPU per trace, half of tracy's."""
+for every variant (the issue); 1.06 s CPU without images; then 0.71 s CPU, 2.3x tracy's 0.30 s (previous
+version of this table, 2026-12-01, load 1.3: commands import only their own modules, the knowledge base's
+mapping cached in the data home, libyaml, no progress display for traces, two alignment passes).
+This version (2026-12-01/02, same trace and reference; CPU time, the machine shared):
+- the read is scored (no traceback: ~25 ms a strand of the 8.8 kb locus) on the strand sharing more of
+  its 12-mers; the other strand only when its score is not excluded by a proven bound from the 12-mers it
+  shares (`align.score_bound`: a good read needs one pass); the better strand is aligned only in a window
+  around the read's seeds (~6 ms instead of ~70 ms), kept only when it reaches the whole-strand score,
+  else the whole strand is aligned (`calling/sanger/align.py`).  Same placement:
+  tests/sanger/test_align_order.py compares it with scoring both strands and aligning the whole strand
+  (also with a window that misses the read, and without the bound) and checks the bound against random
+  and mutated sequences; 320 generated traces with SNVs and indels up to 40 bp gave identical placements;
+- the running medians of peak widths and of call quality are computed for all calls at once
+  (`basecall.running_nanmedian`, the same values as `np.nanmedian` per window, tested), and the flanking
+  quality only where a call may be made: ~1,600 `np.median` calls a read before;
+- the CLI pauses Python's garbage collector while a command's libraries are imported and freezes their
+  objects for the run (`cli/__init__.py`: ~135 collections rescanned them);
+- OpenBLAS is kept to one thread unless the user sets `OPENBLAS_NUM_THREADS`: at numpy's import it started
+  a worker per CPU that spun ~0.07-0.1 s of CPU time (on an idle core: not wall time); no command does
+  linear algebra;
+- an input that cannot be read gets no progress display (the start-up row no longer imports Rich);
+- tracy is timed as its binary: pip's `tracy-binary` starts it from a Python script, which the previous
+  table timed too (~0.03 s of CPU in tracy's favour now).
+Results are unchanged: a 24-sample plate (192 traces, SNVs and indels) gives the same JSON (but its
+creation time), VCF records and summary before and after; tests/sanger, tests/calling/test_cli_analyze.py.
+A plate analysed in one process (`analyze-run`) pays the start-up once.
+On a shared machine the ratio moves with the load (Python's start-up suffers more from it than tracy):
+the code before and after these changes, run in turns on this trace (11 runs each, median CPU): 0.81 and
+0.64 s at load 6.9 against 0.34 s for tracy's binary (2.4x and 1.9x); 0.62 and 0.48 s at load 4.7
+(tracy 0.34 s).  On an idle machine the OpenBLAS spin weighs more (its core is free): the previous table's
+0.71 s at load 1.3.
+What is left, measured with `python -X importtime` at load ~5: Typer 0.29 ~0.05 s and the pydantic it
+coerces every option with ~0.06-0.08 s (import + one TypeAdapter per option of `analyze`; no Typer setting
+avoids it, Rich is not imported); numpy ~0.05 s; Biopython's `Bio.Align` with `Bio.Seq`'s codon tables
+~0.035 s; `Bio.SeqIO` ~0.04 s more (it imports every format module, its XML readers urllib, http and ssl;
+Biopython has no lighter way to its ABIF reader, which is kept rather than written anew); PyYAML and
+pysam ~0.012 s each; in the analysis, the exact scoring pass ~0.025 s."""
 
 
 HOME: Path | None = None  # the data home of the measured processes (set in main)
@@ -67,7 +87,23 @@ def _env() -> dict:
 
 
 def _tracy() -> str | None:
-    return os.environ.get("TRACY") or shutil.which("tracy")
+    """tracy's executable: pip's ``tracy-binary`` installs a Python script that starts the binary in a
+    subprocess (~0.03 s of CPU more): the binary itself is timed."""
+    found = os.environ.get("TRACY") or shutil.which("tracy")
+    if found is None:
+        return None
+    with open(found, "rb") as fh:
+        head = fh.read(2048)
+    if head.startswith(b"#!") and b"tracy_binary" in head:
+        python = head[2:].split(b"\n", 1)[0].decode().strip()
+        locate = (
+            "import os, platform, tracy_binary as t; "
+            "print(os.path.join(os.path.dirname(t.__file__), "
+            "t.SYSTEM_MACHINE_BINARY_MAP[(platform.system(), platform.machine())]))"
+        )
+        proc = subprocess.run([python, "-c", locate], capture_output=True, text=True, check=True)
+        found = proc.stdout.strip()
+    return found
 
 
 def _load() -> str:

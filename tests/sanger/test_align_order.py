@@ -1,6 +1,8 @@
-"""``align.place`` aligns the likelier strand first and scores the other (two passes, not three): the
-placement must be exactly the one of scoring both strands and aligning the better (reverse only when
-strictly better), whichever strand the k-mer guess picks."""
+"""``align.place`` scores the likelier strand, the other only when its score bound does not exclude it, and
+aligns the better one only in a window around the read's seeds (whole-strand alignment only when the window
+misses the optimal score): the placement must be exactly the one of scoring both strands and aligning the
+better over the whole strand (reverse only when strictly better), whatever the window; and the bound must
+never be below a real score."""
 
 from __future__ import annotations
 
@@ -40,18 +42,36 @@ def traces(locus, tmp_path_factory):
     return [read_trace(p) for p in paths]
 
 
-@pytest.mark.parametrize("guess", ["kmers", "forward", "reverse"])
-def test_placement_is_the_three_pass_one(locus, traces, guess, monkeypatch):
+@pytest.mark.parametrize(
+    "window, bound", [("seeds", "proven"), ("missing the read", "proven"), ("none", "none")]
+)
+def test_placement_is_the_three_pass_one(locus, traces, window, bound, monkeypatch):
     target = locus_target(locus)
-    if guess != "kmers":  # a wrong guess costs a pass, never changes the placement
-        forced = {"forward": (1, 0), "reverse": (0, 1)}[guess]
-        monkeypatch.setattr(
-            align, "_shared_kmers", lambda q, ref: forced[0] if ref == target.sequence else forced[1]
-        )
+    whole, scored, passes = [], [], []
+    real_align, real_score = align._align, align.PairwiseAligner.score
+
+    def spy(aligner, ref, query, best, kmers):
+        aln, offset = real_align(aligner, ref, query, best, kmers)
+        whole.append(offset == 0)
+        return aln, offset
+
+    def count(self, ref, query):
+        scored.append(ref)
+        return real_score(self, ref, query)
+
+    monkeypatch.setattr(align, "_align", spy)
+    monkeypatch.setattr(align.PairwiseAligner, "score", count)
+    if window != "seeds":  # a window without the alignment costs a pass, never changes the placement
+        forced = (0, 200) if window == "missing the read" else None
+        monkeypatch.setattr(align, "_seed_window", lambda query, ref, kmers: forced)
+    if bound == "none":  # both strands scored
+        monkeypatch.setattr(align, "score_bound", lambda length, shared: float("inf"))
     strands = set()
     for tr in traces:
         trim = mott_trim(tr.quality)
+        before = len(scored)
         pl = align.place(tr.name, tr.bases, trim, target.sequence, target.reverse)
+        passes.append(len(scored) - before)
         rev, ref, aligned = _three_pass(tr.name, tr.bases, trim, target.sequence, target.reverse)
         assert (pl.reverse, pl.ref) == (rev, ref)
         blocks = [
@@ -62,10 +82,50 @@ def test_placement_is_the_three_pass_one(locus, traces, guess, monkeypatch):
         assert pl.aligned == (blocks[0][2], blocks[-1][3]) and pl.gaps == align._gaps(blocks, tr.bases)
         strands.add(pl.reverse)
     assert strands == {False, True}  # both strands were exercised
+    # the seed window holds the alignment of every read; a wrong or no window falls back to the whole strand
+    assert set(whole) == {window != "seeds"}
+    # these good reads share almost no 12-mer with the other strand: its score is bounded, not computed
+    assert passes == [1 if bound == "proven" else 2] * len(traces), passes
 
 
-@pytest.mark.parametrize("first_rev", [False, True])
-def test_a_tie_goes_to_the_forward_strand(first_rev, monkeypatch):
+def test_the_score_bound_is_never_below_a_local_score():
+    """Random sequences and mutated copies (mismatches, insertions, deletions, repeats), a short k so that
+    the bound is tight enough to be tested: no local score exceeds it."""
+    rng = np.random.default_rng(12)
+    aligner = align._aligner()
+    tight = 0
+    for _ in range(300):
+        ref = "".join(rng.choice(list("ACGT"), int(rng.integers(20, 160))))
+        query = list(ref[int(rng.integers(0, 10)) :][: int(rng.integers(15, 120))])
+        for _ in range(int(rng.integers(0, 25))):
+            i, kind = int(rng.integers(0, len(query))), rng.integers(0, 3)
+            if kind == 0:
+                query[i] = str(rng.choice(list("ACGT")))
+            elif kind == 1:
+                query.insert(i, str(rng.choice(list("ACGT"))))
+            elif len(query) > 10:
+                del query[i]
+        query = "".join(query) if rng.random() < 0.8 else "".join(rng.choice(list("AC"), len(query)))
+        for k in (4, 6, 12):
+            kmers = {ref[i : i + k]: i for i in range(len(ref) - k + 1)}
+            shared = align._shared(query, kmers, k)
+            score, bound = aligner.score(ref, query), align.score_bound(len(query), shared, k)
+            assert score <= bound, (ref, query, k)
+            tight += bound - score < 10
+    assert tight > 20  # the bound came close to the score often: the test can catch a wrong bound
+
+
+def test_seed_window_is_around_the_read(locus):
+    target = locus_target(locus)
+    read = target.sequence[4000:4500]
+    lo, hi = align._seed_window(read, target.sequence, align._first_kmers(target.sequence))
+    assert lo == 4000 - align.SEED_MARGIN and hi == 4500 + align.SEED_MARGIN
+    assert (
+        align._seed_window("ACGT" * 100, "T" * 1000, align._first_kmers("T" * 1000)) is None
+    )  # no shared k-mer: whole strand
+
+
+def test_a_tie_goes_to_the_forward_strand():
     """A target that is its own reverse complement scores the same on both strands: forward wins."""
     rng = np.random.default_rng(5)
     half = "".join(rng.choice(list("ACGT"), 150))
@@ -73,9 +133,6 @@ def test_a_tie_goes_to_the_forward_strand(first_rev, monkeypatch):
     target = half + "".join(comp[b] for b in reversed(half))
     reverse = "".join(comp[b] for b in reversed(target))
     assert target == reverse
-    guesses = iter([1, 0] if first_rev else [0, 1])  # called for the reverse strand, then the forward one
-    monkeypatch.setattr(align, "_shared_kmers", lambda q, ref: next(guesses))
     calls = target[20:200]
     pl = align.place("palindrome", calls, (0, len(calls)), target, reverse)
-    assert next(guesses, None) is None  # the guess was asked for
     assert pl.reverse is False and pl.identity == 1.0

@@ -170,13 +170,14 @@ def analyze(
 @contextlib.contextmanager
 def _reads_progress(sample: str, inputs: list[Path]) -> Iterator[Callable[[int], None] | None]:
     """A transient bar counting the reads read; none for Sanger traces (no reads to count, and Rich's
-    progress display costs a one-trace analysis ~0.05 s of CPU)."""
+    progress display costs a one-trace analysis ~0.05 s of CPU), nor for an input that cannot be read
+    (``analyze_paths`` stops at once, naming the file and the problem)."""
     from whimscreen.calling.pipeline import detect_kind
 
     try:
         traces = all(detect_kind(p) == "ab1" for p in inputs)
-    except WhimscreenError:  # analyze_paths names the file and the problem
-        traces = False
+    except WhimscreenError:
+        traces = True
     if traces:
         yield None
         return

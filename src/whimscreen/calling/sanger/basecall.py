@@ -66,11 +66,20 @@ def _widths(m: np.ndarray, at: np.ndarray, peaks: np.ndarray, spacing: float) ->
             est[i] = d / np.sqrt(-2 * np.log(frac))
     fallback = np.nanmedian(est) if np.isfinite(est).any() else spacing * 0.35
     est = np.where(np.isfinite(est), est, np.nan)
-    out = np.empty(n)
-    for i in range(n):
-        w = est[max(0, i - WIDTH_CALLS) : i + WIDTH_CALLS + 1]
-        out[i] = np.nanmedian(w) if np.isfinite(w).any() else fallback
-    return out
+    return running_nanmedian(est, WIDTH_CALLS, fallback)
+
+
+def running_nanmedian(x: np.ndarray, half: int, fallback: float) -> np.ndarray:
+    """``out[i]`` = median of the non-NaN values of ``x[i - half : i + half + 1]`` (cut at the ends),
+    ``fallback`` where there is none: the values ``np.nanmedian`` gives window by window (the middle value,
+    or the mean of the two middle values), computed for all windows at once."""
+    if len(x) == 0:
+        return np.empty(0)
+    windows = np.sort(sliding_window_view(np.pad(x, half, constant_values=np.nan), 2 * half + 1), axis=1)
+    k = np.count_nonzero(~np.isnan(windows), axis=1)  # NaNs sort last
+    rows = np.arange(len(x))
+    lo, hi = windows[rows, np.maximum(k - 1, 0) // 2], windows[rows, k // 2]
+    return np.where(k > 0, (lo + hi) / 2, fallback)
 
 
 def _crosstalk(m: np.ndarray, at: np.ndarray, peaks: np.ndarray, spacing: float) -> np.ndarray:

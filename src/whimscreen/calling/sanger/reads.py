@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from whimscreen.calling.sanger.align import Placement, place
-from whimscreen.calling.sanger.basecall import Peaks, peak_table, signal_to_noise
+from whimscreen.calling.sanger.basecall import Peaks, peak_table, running_nanmedian, signal_to_noise
 from whimscreen.calling.sanger.decompose import Decomposition, decompose
 from whimscreen.calling.sanger.target import Target
 from whimscreen.calling.sanger.trim import mott_trim
@@ -63,7 +63,7 @@ def _signal_end(peaks: Peaks) -> int:
 
 def _covered(trace: Trace, pl: Placement, lo: int, hi: int, n: int) -> np.ndarray:
     q = trace.quality.astype(float)
-    smooth = np.array([np.median(q[max(0, i - 3) : i + 4]) for i in range(len(q))]) if len(q) else q
+    smooth = running_nanmedian(q, 3, 0.0)  # median of each call and its +/- 3 neighbours
     out = np.zeros(n, dtype=bool)
     idx = pl.index[lo:hi][smooth[lo:hi] >= MIN_COVER_Q]
     idx = idx[idx >= 0]

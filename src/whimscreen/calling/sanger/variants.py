@@ -63,7 +63,6 @@ def snv_calls(trace: Trace, peaks: Peaks, target: Target, pl: Placement, lo: int
         if r < 0:
             continue
         refbase, seen = pl.ref[r], peaks.present(i)
-        flank = _flank_quality(trace, i)
         if len(seen) == 2 and refbase in seen:
             noise = _local_noise(peaks, i, lo, hi)
             if peaks.ratio[i] < LOCAL_FACTOR * noise:
@@ -71,12 +70,14 @@ def snv_calls(trace: Trace, peaks: Peaks, target: Target, pl: Placement, lo: int
             alt = seen[1] if seen[0] == refbase else seen[0]
             alt_h = peaks.second[i] if seen[1] == alt else peaks.height[i]
             af = float(alt_h / (peaks.height[i] + peaks.second[i]))
-            score = int(min(99, flank * min(1.0, peaks.ratio[i] / 0.5)))
+            score = int(min(99, _flank_quality(trace, i) * min(1.0, peaks.ratio[i] / 0.5)))
             ev = {"ratio": round(float(peaks.ratio[i]), 3), "local_noise": round(noise, 3)}
             out.append(_snv(target, pl, r, alt, "0/1", af, score, i, ev))
-        elif len(seen) == 1 and seen != refbase and trace.quality[i] >= MIN_Q and flank >= MIN_Q:
-            ev = {"quality": int(trace.quality[i])}
-            out.append(_snv(target, pl, r, seen, "1/1", 1.0, int(min(99, flank)), i, ev))
+        elif len(seen) == 1 and seen != refbase and trace.quality[i] >= MIN_Q:
+            flank = _flank_quality(trace, i)  # only where a call may be made: a median per call is slow
+            if flank >= MIN_Q:
+                ev = {"quality": int(trace.quality[i])}
+                out.append(_snv(target, pl, r, seen, "1/1", 1.0, int(min(99, flank)), i, ev))
     return out
 
 
