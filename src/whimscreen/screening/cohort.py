@@ -34,11 +34,14 @@ class Input:
 
 @dataclass(frozen=True)
 class ScreenContext:
-    """What every task needs, sent to the workers once: the locus, whether to use the knowledge base,
-    the lab's population table, the genome FASTA CRAMs were written with, the caller's minimum depth."""
+    """What every task needs, sent to the workers once: the locus, whether to use the knowledge base (and
+    which: the command line gives the data home's active release; None means the package's, loaded by each
+    worker), the lab's population table, the genome FASTA CRAMs were written with, the caller's minimum
+    depth."""
 
     locus: Locus
     use_kb: bool = True
+    knowledge_base: object | None = None  # interpretation.knowledge_base.KnowledgeBase
     population: object | None = None  # interpretation.population_table.PopulationTable
     reference_fasta: str | None = None
     min_depth: int = 20
@@ -49,8 +52,9 @@ class ScreenContext:
         from whimscreen import __version__
 
         pop = getattr(self.population, "source", None)
+        kb = "none" if not self.use_kb else getattr(self.knowledge_base, "version", "package")
         return "|".join(
-            [__version__, self.locus.info.sha256, f"kb={self.use_kb}", f"pop={pop}", f"dp={self.min_depth}"]
+            [__version__, self.locus.info.sha256, f"kb={kb}", f"pop={pop}", f"dp={self.min_depth}"]
         )
 
 
@@ -108,15 +112,20 @@ def expand_inputs(args: list[str]) -> list[Input]:
 
 
 def file_batches(inputs: list[Input]) -> list[list[Input]]:
-    """Consecutive batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes."""
+    """Batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes, largest files
+    first: a joint-called VCF (whose samples are then screened in their own tasks) or a BAM/CRAM starts
+    early instead of holding up the end of the screen."""
+    sizes = {}
+    for item in inputs:
+        try:
+            sizes[item.path] = Path(item.path).stat().st_size
+        except OSError:
+            sizes[item.path] = 0
     batches: list[list[Input]] = []
     current: list[Input] = []
     size = 0
-    for item in inputs:
-        try:
-            n = Path(item.path).stat().st_size
-        except OSError:
-            n = 0
+    for item in sorted(inputs, key=lambda i: -sizes[i.path]):
+        n = sizes[item.path]
         if current and (len(current) >= FILES_PER_BATCH or size + n > BYTES_PER_BATCH):
             batches.append(current)
             current, size = [], 0
