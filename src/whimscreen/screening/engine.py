@@ -58,7 +58,7 @@ def local_cluster(workers: int | None) -> Iterator:
             dashboard_address=None,
             # no dashboard; the scheduler's small HTTP server on a free local port (not 8787, maybe taken)
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # a failed task or worker is reported through its future
         )
         try:
             with Client(cluster) as client:

@@ -23,7 +23,7 @@ from whimscreen.screening import engine
 from whimscreen.screening.cohort import ScreenContext, expand_inputs, file_batches, sample_batches
 from whimscreen.screening.output import write_outputs
 from whimscreen.screening.state import ScreenState, entry
-from whimscreen.screening.tasks import screen_files, screen_joint
+from whimscreen.screening.worker_entry import screen_files, screen_joint
 
 Progress = Callable[[int, int], None]  # (finished tasks, tasks known so far)
 
