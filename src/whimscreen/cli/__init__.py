@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import sys
 
-import typer
 
-from whimscreen.errors import WhimscreenError
+def _start_screen_workers() -> None:
+    """``whimscreen screen`` on a local cluster: the fork server of its worker processes starts first,
+    before the command line parser (Typer) is imported, so that its imports (Dask, the screening code) run
+    on another core while this process does its own."""
+    args = sys.argv[1:]
+    if args[:1] != ["screen"] or any(a in ("--help", "-h") or a.startswith("--scheduler") for a in args):
+        return
+    from whimscreen.screening.engine import start_worker_server
+
+    start_worker_server()
+
+
+_start_screen_workers()
+
+import typer  # noqa: E402
+
+from whimscreen.errors import WhimscreenError  # noqa: E402
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="WHIMscreen: genetic testing for WHIM syndrome."

@@ -42,7 +42,7 @@ def screen(
         raise InputFileError(f"--scheduler {scheduler!r}: give the scheduler's address as tcp://HOST:PORT")
     if reference_fasta is not None and not reference_fasta.is_file():
         raise InputFileError(f"{reference_fasta}: no such file (--reference-fasta)")
-    if scheduler is None:  # first, so that the local workers' imports run while this process does its own
+    if scheduler is None:  # (started already when run from the command line: whimscreen.cli)
         from whimscreen.screening.engine import start_worker_server
 
         start_worker_server()
