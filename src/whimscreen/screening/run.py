@@ -46,11 +46,11 @@ def screen(
     progress: Progress | None = None,
 ) -> dict:
     """Screen the cohort; returns the summary (also written to ``out/summary.json``)."""
+    if scheduler is None:
+        engine.start_worker_server()  # the workers' imports run while this process imports Dask
     from dask.distributed import as_completed
 
     started = time.monotonic()
-    if scheduler is None:
-        engine.start_worker_server()  # the workers' imports run while the inputs are listed
     items = expand_inputs(inputs)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
