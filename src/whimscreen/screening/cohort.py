@@ -19,8 +19,10 @@ INDEX_SUFFIXES = (".tbi", ".csi", ".bai", ".crai", ".fai", ".gzi")
 MANIFEST_HEADER = ["sample", "path", "build"]
 #: small files per task: enough that scheduling overhead stays small, few enough to spread the work
 FILES_PER_BATCH = 50
-#: a batch closes when its files add up to this many bytes (a BAM/CRAM is re-called: one or two per task)
+#: a batch closes when its files add up to this many bytes
 BYTES_PER_BATCH = 64 << 20
+#: re-called at the locus: one per task
+ALIGNMENT_SUFFIXES = (".bam", ".cram")
 #: samples of a joint-called VCF screened per task (their genotype columns only are decoded)
 SAMPLES_PER_BATCH = 500
 
@@ -112,19 +114,24 @@ def expand_inputs(args: list[str]) -> list[Input]:
 
 
 def file_batches(inputs: list[Input]) -> list[list[Input]]:
-    """Batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes, largest files
-    first: a joint-called VCF (whose samples are then screened in their own tasks) or a BAM/CRAM starts
-    early instead of holding up the end of the screen."""
+    """The tasks' batches, longest work first so that it does not hold up the end: each BAM/CRAM (by its
+    name: re-called at the locus, it takes longer than hundreds of VCFs) in a batch of its own, then the
+    other files, largest first (a joint-called VCF's samples are then screened in their own tasks early),
+    in batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes."""
     sizes = {}
     for item in inputs:
         try:
             sizes[item.path] = Path(item.path).stat().st_size
         except OSError:
             sizes[item.path] = 0
+    ordered = sorted(inputs, key=lambda i: (not i.path.lower().endswith(ALIGNMENT_SUFFIXES), -sizes[i.path]))
     batches: list[list[Input]] = []
     current: list[Input] = []
     size = 0
-    for item in sorted(inputs, key=lambda i: -sizes[i.path]):
+    for item in ordered:
+        if item.path.lower().endswith(ALIGNMENT_SUFFIXES):
+            batches.append([item])
+            continue
         n = sizes[item.path]
         if current and (len(current) >= FILES_PER_BATCH or size + n > BYTES_PER_BATCH):
             batches.append(current)
