@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 
 
@@ -80,6 +82,9 @@ def _command_name(argv: list[str]) -> str | None:
 
 
 def main() -> None:
+    # the process ends with the command: the collector need not walk the whole heap again while the
+    # interpreter shuts down (0.1-0.4 s after a screen's imports of Dask and the readers)
+    atexit.register(gc.freeze)
     _register(_command_name(sys.argv))
     try:
         app(standalone_mode=False)
