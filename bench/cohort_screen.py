@@ -228,7 +228,13 @@ def _doc(quick, size, inputs, truth, gen_s, load, end_load, runs, tree_cpu) -> s
             "",
             f"Target (within 1.5x of the extraction loop with 2 workers): "
             f"{'met' if met else 'not met'} ({two['wall'] / b_wall:.2f}x). Speed-up from 1 to 2 workers: "
-            f"{one['wall'] / two['wall']:.2f}x end to end.",
+            f"{one['wall'] / two['wall']:.2f}x end to end"
+            + (
+                "."
+                if one["wall"] / two["wall"] > 1.05 or load < os.cpu_count()
+                else " (with the load above the cores, a second worker competes for the same CPU time "
+                "instead of adding to it)."
+            ),
             "",
             NOTES,
             "",
