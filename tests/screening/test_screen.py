@@ -226,3 +226,31 @@ def test_a_manifest_sample_chooses_its_column_of_a_joint_vcf(cohort, locus):
     assert entry["status"] == "done" and entry["samples"][0]["sample"] == carrier
     names = {v["hgvs_c"].split(":")[1] for v in entry["samples"][0]["variants"]}
     assert cohort.truth[carrier][0] in names
+
+
+def test_the_data_homes_active_knowledge_base_release_classifies(locus, tmp_path):
+    from importlib import resources
+
+    from whimscreen.interpretation.kb_active import sha256_of
+
+    home = tmp_path / "home"
+    release = home / "kb" / "releases" / "2026.12.2+test.tsv"
+    release.parent.mkdir(parents=True)
+    text = (resources.files("whimscreen.interpretation") / "data" / "cxcr4_kb.tsv").read_text()
+    rows = [ln for ln in text.splitlines() if ln.startswith("WHIM003\t")]
+    changed = rows[0].replace("\tLikely pathogenic\t", "\tUncertain significance\t", 1)
+    release.write_text(
+        text.replace("# version: 2026.12.2", "# version: 2026.12.2+test").replace(rows[0], changed)
+    )
+    marker = {"version": "2026.12.2+test", "path": str(release), "sha256": sha256_of(release)}
+    (home / "kb" / "active.json").write_text(json.dumps(marker))
+    vcf = tmp_path / "P1.vcf.gz"
+    sc.write_vcf(vcf, ["P1"], [(sc.variant(locus, "c.1027G>A"), ["0/1"])])
+
+    package = run_cli("screen", str(vcf), "--out", str(tmp_path / "a"), "--workers", "1")
+    active = run_cli("screen", str(vcf), "--out", str(tmp_path / "b"), "--workers", "1", home=home)
+    assert package.returncode == 0 and active.returncode == 0, package.stderr + active.stderr
+    [before], [after] = _rows(tmp_path / "a"), _rows(tmp_path / "b")
+    assert "knowledge base: Likely pathogenic" in before["evidence"]
+    assert "knowledge base: Uncertain significance" in after["evidence"]
+    assert "kb=2026.12.2+test" in json.loads((tmp_path / "b" / "summary.json").read_text())["context"]

@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from whimscreen.cli.common import active_locus
-from whimscreen.cli.interpret import NoKbOption, population_table
+from whimscreen.cli.interpret import NoKbOption, knowledge_base, population_table
 from whimscreen.errors import InputFileError
 
 
@@ -36,18 +36,24 @@ def screen(
     no_kb: bool = NoKbOption,
 ) -> None:
     """Screen a cohort; files already screened with the same content (SHA-256) are reused from DIR."""
-    from whimscreen.screening.cohort import ScreenContext
-    from whimscreen.screening.run import screen as run_screen
-
     if workers is not None and workers < 1:
         raise InputFileError(f"--workers must be at least 1, got {workers}")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise InputFileError(f"--scheduler {scheduler!r}: give the scheduler's address as tcp://HOST:PORT")
     if reference_fasta is not None and not reference_fasta.is_file():
         raise InputFileError(f"{reference_fasta}: no such file (--reference-fasta)")
+    if scheduler is None:  # (started already when run from the command line: whimscreen.cli)
+        from whimscreen.screening.engine import start_worker_server
+
+        start_worker_server()
+    from whimscreen.screening.cohort import ScreenContext
+    from whimscreen.screening.run import screen as run_screen
+
+    locus = active_locus()
     ctx = ScreenContext(
-        active_locus(),
+        locus,
         use_kb=not no_kb,
+        knowledge_base=knowledge_base(locus, no_kb),
         population=population_table(),
         reference_fasta=str(reference_fasta) if reference_fasta else None,
         min_depth=min_depth,

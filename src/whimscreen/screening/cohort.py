@@ -19,8 +19,10 @@ INDEX_SUFFIXES = (".tbi", ".csi", ".bai", ".crai", ".fai", ".gzi")
 MANIFEST_HEADER = ["sample", "path", "build"]
 #: small files per task: enough that scheduling overhead stays small, few enough to spread the work
 FILES_PER_BATCH = 50
-#: a batch closes when its files add up to this many bytes (a BAM/CRAM is re-called: one or two per task)
+#: a batch closes when its files add up to this many bytes
 BYTES_PER_BATCH = 64 << 20
+#: re-called at the locus: one per task
+ALIGNMENT_SUFFIXES = (".bam", ".cram")
 #: samples of a joint-called VCF screened per task (their genotype columns only are decoded)
 SAMPLES_PER_BATCH = 500
 
@@ -34,11 +36,14 @@ class Input:
 
 @dataclass(frozen=True)
 class ScreenContext:
-    """What every task needs, sent to the workers once: the locus, whether to use the knowledge base,
-    the lab's population table, the genome FASTA CRAMs were written with, the caller's minimum depth."""
+    """What every task needs, sent to the workers once: the locus, whether to use the knowledge base (and
+    which: the command line gives the data home's active release; None means the package's, loaded by each
+    worker), the lab's population table, the genome FASTA CRAMs were written with, the caller's minimum
+    depth."""
 
     locus: Locus
     use_kb: bool = True
+    knowledge_base: object | None = None  # interpretation.knowledge_base.KnowledgeBase
     population: object | None = None  # interpretation.population_table.PopulationTable
     reference_fasta: str | None = None
     min_depth: int = 20
@@ -49,8 +54,9 @@ class ScreenContext:
         from whimscreen import __version__
 
         pop = getattr(self.population, "source", None)
+        kb = "none" if not self.use_kb else getattr(self.knowledge_base, "version", "package")
         return "|".join(
-            [__version__, self.locus.info.sha256, f"kb={self.use_kb}", f"pop={pop}", f"dp={self.min_depth}"]
+            [__version__, self.locus.info.sha256, f"kb={kb}", f"pop={pop}", f"dp={self.min_depth}"]
         )
 
 
@@ -108,15 +114,25 @@ def expand_inputs(args: list[str]) -> list[Input]:
 
 
 def file_batches(inputs: list[Input]) -> list[list[Input]]:
-    """Consecutive batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes."""
+    """The tasks' batches, longest work first so that it does not hold up the end: each BAM/CRAM (by its
+    name: re-called at the locus, it takes longer than hundreds of VCFs) in a batch of its own, then the
+    other files, largest first (a joint-called VCF's samples are then screened in their own tasks early),
+    in batches of at most ``FILES_PER_BATCH`` files and about ``BYTES_PER_BATCH`` bytes."""
+    sizes = {}
+    for item in inputs:
+        try:
+            sizes[item.path] = Path(item.path).stat().st_size
+        except OSError:
+            sizes[item.path] = 0
+    ordered = sorted(inputs, key=lambda i: (not i.path.lower().endswith(ALIGNMENT_SUFFIXES), -sizes[i.path]))
     batches: list[list[Input]] = []
     current: list[Input] = []
     size = 0
-    for item in inputs:
-        try:
-            n = Path(item.path).stat().st_size
-        except OSError:
-            n = 0
+    for item in ordered:
+        if item.path.lower().endswith(ALIGNMENT_SUFFIXES):
+            batches.append([item])
+            continue
+        n = sizes[item.path]
         if current and (len(current) >= FILES_PER_BATCH or size + n > BYTES_PER_BATCH):
             batches.append(current)
             current, size = [], 0

@@ -154,6 +154,15 @@ def _html(summary: dict, rows: list[dict]) -> str:
     )
 
 
+def summary_json(summary: dict) -> str:
+    """The summary indented, each sample on one line (json's indenting encoder is pure Python: a third of
+    the time for a cohort's thousands of samples)."""
+    head = json.dumps({k: v for k, v in summary.items() if k != "samples"}, indent=1, ensure_ascii=False)
+    lines = ",\n  ".join(json.dumps(s, ensure_ascii=False) for s in summary["samples"])
+    samples = f'"samples": [\n  {lines}\n ]' if lines else '"samples": []'
+    return f"{head[:-2]},\n {samples}\n}}\n"
+
+
 def write_outputs(out: Path, tally, ctx, state, workers: int, seconds: float, n_inputs: int) -> dict:
     rows = candidate_rows(tally.results)
     summary = _summary(tally, ctx, state, workers, seconds, n_inputs, rows)
@@ -163,7 +172,7 @@ def write_outputs(out: Path, tally, ctx, state, workers: int, seconds: float, n_
             w = csv.DictWriter(fh, COLUMNS, delimiter="\t", lineterminator="\n")
             w.writeheader()
             w.writerows(rows)
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+        (tmp / "summary.json").write_text(summary_json(summary), encoding="utf-8")
         (tmp / "summary.html").write_text(_html(summary, rows), encoding="utf-8")
         for name in ("candidates.tsv", "summary.html", "summary.json"):  # summary.json last: the run is done
             os.replace(tmp / name, out / name)

@@ -6,24 +6,24 @@ Results are recorded per batch in the resumable state and written, when every ta
 ``candidates.tsv``, ``summary.json`` and ``summary.html`` (all three or none).
 
 Default engine: a ``LocalCluster`` of worker processes sized to the machine (one thread each: the readers
-hold the GIL).  ``scheduler="tcp://HOST:PORT"`` joins an existing Dask cluster, whose workers must have
-whimscreen installed and see the same paths.
+hold the GIL), forked from a server that has imported the screening code (``engine``).
+``scheduler="tcp://HOST:PORT"`` joins an existing Dask cluster, whose workers must have whimscreen
+installed and see the same paths.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whimscreen.errors import InputFileError
+from whimscreen.screening import engine
 from whimscreen.screening.cohort import ScreenContext, expand_inputs, file_batches, sample_batches
 from whimscreen.screening.output import write_outputs
-from whimscreen.screening.state import ScreenState
-from whimscreen.screening.tasks import screen_files, screen_joint
+from whimscreen.screening.state import ScreenState, entry
+from whimscreen.screening.worker_entry import screen_files, screen_joint
 
 Progress = Callable[[int, int], None]  # (finished tasks, tasks known so far)
 
@@ -37,31 +37,6 @@ class Tally:
     joint_paths: set[str] = field(default_factory=set)
 
 
-def _client(workers: int | None, scheduler: str | None):
-    from dask.distributed import Client, LocalCluster
-
-    if scheduler:
-        if workers:
-            raise InputFileError(
-                "--workers sizes a local cluster; with --scheduler the cluster is sized by its owner"
-            )
-        try:
-            return Client(scheduler, timeout="20s"), None
-        except (OSError, TimeoutError) as exc:
-            raise InputFileError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
-    n = workers or os.cpu_count() or 1
-    if n < 1:
-        raise InputFileError(f"--workers must be at least 1, got {n}")
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    return Client(cluster), cluster
-
-
 def screen(
     inputs: list[str],
     out: Path,
@@ -71,6 +46,8 @@ def screen(
     progress: Progress | None = None,
 ) -> dict:
     """Screen the cohort; returns the summary (also written to ``out/summary.json``)."""
+    if scheduler is None:
+        engine.start_worker_server()  # the workers' imports run while this process imports Dask
     from dask.distributed import as_completed
 
     started = time.monotonic()
@@ -79,16 +56,13 @@ def screen(
     out.mkdir(parents=True, exist_ok=True)
     state = ScreenState(out, ctx.key)
     by_path = {i.path: i for i in items}
-    client, cluster = _client(workers, scheduler)
+    batches = file_batches(items)
     tally = Tally()
-    try:
+    with engine.join(scheduler, workers) if scheduler else engine.local_cluster(workers) as client:
         _wait_for_workers(client, scheduler)
         ctx_f = client.scatter(ctx, broadcast=True, hash=False)
         done_f = client.scatter([frozenset(state.complete())], broadcast=True, hash=False)[0]
-        futures = {
-            client.submit(screen_files, b, ctx_f, done_f, pure=False): ("files", b)
-            for b in file_batches(items)
-        }
+        futures = {client.submit(screen_files, b, ctx_f, done_f, pure=False): ("files", b) for b in batches}
         pending_joint: dict[str, int] = {}
         ac = as_completed(list(futures))
         for finished, fut in enumerate(ac, start=1):
@@ -98,21 +72,19 @@ def screen(
             except Exception as exc:  # the worker died (e.g. a reader crashed on a corrupt file)
                 value = _task_failure(kind, payload, exc)
             if kind == "files":
-                for entry in value:
-                    for new in _file_entry(entry, by_path, state, tally, client, ctx_f, pending_joint):
+                to_record: list[dict] = []
+                for e in value:
+                    for new in _file_entry(e, by_path, to_record, tally, client, ctx_f, pending_joint, state):
                         futures[new[0]] = new[1]
                         ac.add(new[0])
+                state.record_batch(to_record)
             else:
                 _joint_entry(value, payload, state, tally, pending_joint)
             if progress:
                 progress(finished, finished + len(futures))
         n_workers = len(client.scheduler_info()["workers"])
-        summary = write_outputs(out, tally, ctx, state, n_workers, time.monotonic() - started, len(items))
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return summary
+    state.sync()
+    return write_outputs(out, tally, ctx, state, n_workers, time.monotonic() - started, len(items))
 
 
 def _wait_for_workers(client, scheduler: str | None, seconds: int = 60) -> None:
@@ -132,32 +104,34 @@ def _task_failure(kind: str, payload, exc: Exception):
     return {"status": "failed", "file": payload[0], "error": f"{payload[0]}: the task failed ({why})"}
 
 
-def _file_entry(entry, by_path, state: ScreenState, tally: Tally, client, ctx_f, pending_joint) -> list:
-    status = entry["status"]
+def _file_entry(e, by_path, to_record: list, tally: Tally, client, ctx_f, pending_joint, state) -> list:
+    """Tally one file's entry (a screened file's results go to ``to_record``, its batch's state line);
+    returns the tasks of a joint VCF's sample batches."""
+    status = e["status"]
     if status == "failed":
-        tally.failed.append({"file": entry["file"], "error": entry["error"]})
+        tally.failed.append({"file": e["file"], "error": e["error"]})
     elif status == "done":
-        state.record(entry["sha256"], entry["samples"], joint=False, complete=True)
-        tally.results += entry["samples"]
+        to_record.append(entry(e["sha256"], e["samples"], joint=False, complete=True))
+        tally.results += e["samples"]
         tally.files_screened += 1
     elif status == "cached":
-        item = by_path[entry["file"]]
-        for r in state.samples_of(entry["sha256"]).values():
-            tally.results.append(r | {"file": entry["file"], "sample": item.sample or r["sample"]})
+        item = by_path[e["file"]]
+        for r in state.samples_of(e["sha256"]).values():
+            tally.results.append(r | {"file": e["file"], "sample": item.sample or r["sample"]})
         tally.files_reused += 1
     elif status == "joint":
-        sha, path = entry["sha256"], entry["file"]
+        sha, path = e["sha256"], e["file"]
         tally.joint_paths.add(path)
         known = state.samples_of(sha)
-        tally.results += [known[s] | {"file": path} for s in entry["samples"] if s in known]
-        todo = [s for s in entry["samples"] if s not in known]
+        tally.results += [known[s] | {"file": path} for s in e["samples"] if s in known]
+        todo = [s for s in e["samples"] if s not in known]
         batches = sample_batches(todo)
         pending_joint[sha] = len(batches)
         if not batches:
-            state.mark_complete(sha)
+            to_record.append(entry(sha, [], joint=True, complete=True))
         return [
             (
-                client.submit(screen_joint, path, sha, b, entry["build"], ctx_f, pure=False),
+                client.submit(screen_joint, path, sha, b, e["build"], ctx_f, pure=False),
                 ("joint", (path, sha, b)),
             )
             for b in batches

@@ -34,7 +34,7 @@ def _named_and_classified(call: VariantCall, build: str, ctx: ScreenContext) -> 
     hit = _CACHE.get(key)
     if hit is None:
         names = annotate(ctx.locus, g).to_dict()
-        kb = load_cached(ctx.locus) if ctx.use_kb else None
+        kb = None if not ctx.use_kb else ctx.knowledge_base or load_cached(ctx.locus)
         cls = classify(names, None, kb, ctx.population).to_dict()
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()

@@ -5,7 +5,8 @@ file that failed to close prints "Exception ignored in ..." through Python's unr
 appear above (or instead of) the one-line error a user must get.
 
 - ``captured()``: around a bounded library call (open, header, close).  Redirects fd 2 into a temporary
-  file for the duration and keeps what htslib said (``.said``), for the error message.
+  file for the duration and keeps what htslib said (``.said``), for the error message.  The temporary
+  files are kept for the next call (one per nesting depth, per process): a cohort opens thousands of files.
 - ``silenced()``: around reading records (a generator that yields to the caller in between): htslib log
   level 0 in both libraries and unraisable exceptions kept, not printed; fd 2 is left alone.
 """
@@ -19,6 +20,8 @@ import threading
 from contextlib import contextmanager, suppress
 
 _LOCK = threading.RLock()  # fd 2 is process-wide: one redirection at a time
+_SCRATCH: dict[int, list] = {}  # pid -> temporary files by nesting depth (a forked child makes its own)
+_DEPTH = 0
 DEFAULT_LEVEL = 3  # htslib's default (HTS_LOG_WARNING)
 
 
@@ -61,10 +64,27 @@ class Captured:
 
 
 @contextmanager
+def _scratch():
+    """An empty temporary file, reused by the next call at the same nesting depth (under ``_LOCK``)."""
+    global _DEPTH
+    files = _SCRATCH.setdefault(os.getpid(), [])
+    if len(files) <= _DEPTH:
+        files.append(tempfile.TemporaryFile())  # noqa: SIM115 - kept open for reuse, closed at exit
+    tmp = files[_DEPTH]
+    tmp.seek(0)
+    tmp.truncate()
+    _DEPTH += 1
+    try:
+        yield tmp
+    finally:
+        _DEPTH -= 1
+
+
+@contextmanager
 def captured():
     """Redirect fd 2 (htslib's stderr) into a temporary file; yields a ``Captured``."""
     out = Captured()
-    with _LOCK, tempfile.TemporaryFile() as tmp:
+    with _LOCK, _scratch() as tmp:
         sys.stderr.flush()
         saved = os.dup(2)
         hook = sys.unraisablehook

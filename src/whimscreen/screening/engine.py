@@ -1,0 +1,84 @@
+"""The Dask engine of a screen: a ``LocalCluster`` sized to the machine, or an existing cluster joined with
+``--scheduler``.
+
+A local cluster's worker processes are forked from a multiprocessing fork server that imports Dask and the
+screening code once, when the command starts (``start_worker_server``, standard library only, called before
+the command's own imports so that both run at the same time on different cores).  Spawned workers would
+each import Python, Dask and WHIMscreen again; forking from the server, a worker is ready in milliseconds.
+The fork server is a fresh single-threaded process, so forking it is safe (unlike forking the command
+itself, whose event-loop thread runs Dask's client).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+
+from whimscreen.errors import InputFileError
+
+#: what a worker process needs, imported once in the fork server ("__main__": the command's own module)
+WORKER_PRELOAD = ["__main__", "distributed", "whimscreen.screening.tasks"]
+MP_METHOD = "forkserver"
+
+
+def start_worker_server() -> None:
+    """Start the fork server (a no-op if it runs already; it ends with this process).  On a platform
+    without fork servers (Windows) the workers are spawned as Dask does by default."""
+    if MP_METHOD not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    ctx = multiprocessing.get_context(MP_METHOD)
+    ctx.set_forkserver_preload(WORKER_PRELOAD)
+    forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int | None) -> Iterator:
+    """A client on a ``LocalCluster`` of one-thread worker processes (the readers hold the GIL), one per
+    core by default, forked from the fork server; closed on leaving."""
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    n = workers or os.cpu_count() or 1
+    if n < 1:
+        raise InputFileError(f"--workers must be at least 1, got {n}")
+    method = MP_METHOD if MP_METHOD in multiprocessing.get_all_start_methods() else "spawn"
+    if method == MP_METHOD:
+        start_worker_server()
+    # read whenever a worker process starts (a nanny restarts a worker that died): set for the cluster's life
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            # no dashboard; the scheduler's small HTTP server on a free local port (not 8787, maybe taken)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.CRITICAL,  # a failed task or worker is reported through its future
+        )
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+
+
+@contextlib.contextmanager
+def join(scheduler: str, workers: int | None) -> Iterator:
+    """A client on an existing cluster (its owner sizes it); closed on leaving."""
+    from dask.distributed import Client
+
+    if workers:
+        raise InputFileError(
+            "--workers sizes a local cluster; with --scheduler the cluster is sized by its owner"
+        )
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise InputFileError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+    with client:
+        yield client
