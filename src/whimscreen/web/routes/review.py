@@ -13,7 +13,7 @@ from whimscreen.program import access
 from whimscreen.program import classification_review as review
 from whimscreen.program.storage.models import ClassificationDecision, Order, User
 from whimscreen.web.deps import DB, director, order_scope
-from whimscreen.web.schemas import ERRORS, CaseEvidenceOut, DecisionOut, QueueItem
+from whimscreen.web.schemas import ERRORS, CaseEvidenceOut, DecisionOut, Id, QueueItem
 from whimscreen.web.templating import render
 
 api = APIRouter(prefix="/api", tags=["review"], responses=ERRORS)
@@ -58,7 +58,7 @@ def queue(request: Request, db: Session = DB, user: User = Depends(director)):
 
 @api.post("/jobs/{job_id}/decisions", status_code=201, response_model=DecisionOut)
 def decide(
-    job_id: int, body: DecisionCreate, request: Request, db: Session = DB, user: User = Depends(director)
+    job_id: Id, body: DecisionCreate, request: Request, db: Session = DB, user: User = Depends(director)
 ):
     job = access.job_for(db, user, job_id)
     home = request.app.state.home
@@ -83,7 +83,7 @@ def queue_page(request: Request, db: Session = DB, user: User = Depends(director
 
 @pages.post("/lab/jobs/{job_id}/decisions")
 def decide_form(
-    job_id: int,
+    job_id: Id,
     request: Request,
     variant_key: str = Form(),
     classification: str = Form(),
