@@ -70,6 +70,11 @@ def _detail(db: Session, o: Order, user: User) -> dict:
     return out
 
 
+def _renderer(request: Request):
+    """The app's report renderer (child processes), or None: rendered in this thread."""
+    return request.app.state.renderer
+
+
 def _pdf(record) -> Response:
     name = f"whimscreen-report-order-{record.order_id}-v{record.version}.pdf"
     return Response(
@@ -133,7 +138,7 @@ def sign(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    record = signout.sign(db, user, o, body.comment, request.app.state.home / "analyses")
+    record = signout.sign(db, user, o, body.comment, request.app.state.home / "analyses", _renderer(request))
     return {
         "order_id": o.id,
         "status": o.status,
@@ -170,8 +175,9 @@ def amend(
 ):
     """Issue an amended or corrected version of the signed report, with its reason."""
     record = signout.amend(
-        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses", body.task_id
-    )
+        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses", body.task_id,
+        _renderer(request),
+    )  # fmt: skip
     return report_version_public(record)
 
 
@@ -290,7 +296,8 @@ def amend_form(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.amend(db, user, o, kind, reason, comment or None, request.app.state.home / "analyses", task_id)
+    home = request.app.state.home
+    signout.amend(db, user, o, kind, reason, comment or None, home / "analyses", task_id, _renderer(request))
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
 
 
@@ -348,5 +355,5 @@ def signout_form(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.sign(db, user, o, comment or None, request.app.state.home / "analyses")
+    signout.sign(db, user, o, comment or None, request.app.state.home / "analyses", _renderer(request))
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
