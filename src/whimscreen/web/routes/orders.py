@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -27,8 +27,12 @@ from whimscreen.web.deps import (
 )
 from whimscreen.web.schemas import (
     ERRORS,
+    PAGE_SIZE,
+    TOTAL,
     AccessionCreate,
     AmendCreate,
+    Limit,
+    Offset,
     OptionalId,
     OrderDetail,
     OrderOut,
@@ -38,6 +42,7 @@ from whimscreen.web.schemas import (
     SignedOut,
     SignOutCreate,
     order_public,
+    paged,
     report_version_public,
     sample_public,
 )
@@ -88,10 +93,23 @@ def _pdf(record) -> Response:
     )
 
 
-@api.get("", response_model=list[OrderOut])
-def list_orders(db: Session = DB, user: User = Depends(physician_or_lab)):
-    found = orders.for_physician(db, user) if user.role == "physician" else orders.worklist(db, user)
-    return [order_public(o, orders.waitlist_position(db, o)) for o in found]
+OrderStatus = Literal[orders.STATUSES]
+
+
+@api.get("", response_model=list[OrderOut], responses=paged("orders"))
+def list_orders(
+    response: Response,
+    status: Annotated[list[OrderStatus] | None, Query(description="only orders in these statuses")] = None,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
+    db: Session = DB,
+    user: User = Depends(physician_or_lab),
+):
+    """A physician's orders (newest first) or the lab's worklist (open orders unless ``status`` names
+    others; oldest first), one page at a time; the X-Total-Count header gives the total."""
+    found, total, positions = orders.page(db, user, tuple(status) if status else None, limit, offset)
+    response.headers[TOTAL] = str(total)
+    return [order_public(o, positions.get(o.id)) for o in found]
 
 
 @api.get("/{order_id}", response_model=OrderDetail, response_model_exclude_unset=True)
