@@ -194,7 +194,16 @@ def _summary(db: str, users: int, rows: list[dict], ramp: int) -> dict:
         "logins": {"n": len(logins), "5xx": sum(1 for r in logins if r["s"] >= 500)}
         | _pct([r["ms"] for r in logins]),
         "slowest": sorted(((r["ms"], f"{r['m']} {r['n']}") for r in steady), reverse=True)[:3],
+        "by_request": _by_request(steady),
     }
+
+
+def _by_request(steady: list[dict]) -> dict:
+    """p50/p99 and count of each request name (method and path pattern) in the steady window."""
+    names: dict[str, list[float]] = {}
+    for r in steady:
+        names.setdefault(f"{r['m']} {r['n']}", []).append(r["ms"])
+    return {name: {"n": len(ms)} | _pct(ms) for name, ms in sorted(names.items())}
 
 
 def _f(v) -> str:
@@ -240,6 +249,13 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
     for r in results:
         slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
         lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {slow}")
+    lines += ["", "Reads with the highest p99 (ms; p50 / p99, count):", ""]
+    for r in results:
+        reads = [(v["p99"], k, v) for k, v in r.get("by_request", {}).items() if k.startswith("GET ")]
+        top = "; ".join(
+            f"{k} {_f(v['p50'])} / {_f(v['p99'])} ({v['n']})" for _, k, v in sorted(reads)[::-1][:4]
+        )
+        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {top or '—'}")
     out.write_text("\n".join(lines) + "\n")
 
 

@@ -65,3 +65,20 @@ def test_the_patients_page_pages_its_patients(sqlite_portal, monkeypatch):
     assert "The newest 2 of 3 orders" in first
     second = ok(doc.get("/patients", params={"offset": 2})).text
     assert "Pat 2</a>" in second and "Pat 0</a>" not in second and 'href="/patients?offset=0"' in second
+
+
+def test_the_coordinators_open_orders_in_pages_and_not_in_the_title(sqlite_portal, monkeypatch):
+    from whimscreen.web.routes import coordinator as route
+
+    doc = sqlite_portal.login("physician")
+    ids = [consent_and_order(doc, eligible_patient(doc, f"Pat {n}"))["id"] for n in range(3)]
+    coord = sqlite_portal.login("coordinator")
+    listed = coord.get("/api/coordinator/orders", params={"limit": 2, "offset": 1})
+    assert [o["id"] for o in ok(listed)] == ids[1:] and listed.headers[TOTAL] == "3"
+    monkeypatch.setattr(route, "PAGE_SIZE", 2)
+    page = ok(coord.get("/coordinator")).text
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "form" not in title and "Open orders" not in title  # the table once rendered inside <title>
+    assert page.count('id="open-orders"') == 1 and f"/orders/{ids[2]}/cancel" not in page
+    assert "Open orders 1–2 of 3" in page and 'href="/coordinator?offset=2#open-orders"' in page
+    assert f"/orders/{ids[2]}/cancel" in ok(coord.get("/coordinator", params={"offset": 2})).text

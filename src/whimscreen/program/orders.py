@@ -299,11 +299,16 @@ def set_capacity(db: Session, actor: User, value: int) -> list[Order]:
 
 
 def page(
-    db: Session, actor: User, statuses: tuple[str, ...] | None = None, limit: int = 100, offset: int = 0
+    db: Session,
+    actor: User,
+    statuses: tuple[str, ...] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    events: bool = True,
 ) -> tuple[list[Order], int, dict[int, int]]:
     """One page of the orders the actor sees: a physician's own (newest first), the lab's worklist (open
-    orders unless ``statuses`` says which, oldest first).  Returns (orders with events and patient loaded, the
-    total matching, waitlist positions by order id), in a fixed number of queries whatever the page size."""
+    orders unless ``statuses`` says which, oldest first).  Returns (orders with their patient, and with
+    ``events``, loaded; the total; waitlist positions by order id) in a fixed number of queries."""
     if actor.role == "physician":
         where, order_by = [Order.physician_id == actor.id], Order.id.desc()
         if statuses:
@@ -316,7 +321,7 @@ def page(
         db.scalars(
             select(Order)
             .where(*where)
-            .options(selectinload(Order.events), selectinload(Order.patient))
+            .options(selectinload(Order.patient), *([selectinload(Order.events)] if events else []))
             .order_by(order_by)
             .limit(limit)
             .offset(offset)
@@ -344,10 +349,15 @@ def worklist(db: Session, actor: User, statuses: tuple[str, ...] = OPEN) -> list
     return orders
 
 
-def open_for_coordinator(db: Session, actor: User) -> list[dict]:
-    """Open orders as the coordinator may see them (to cancel one): number, status, dates; no patient."""
+def open_for_coordinator(
+    db: Session, actor: User, limit: int = 100, offset: int = 0
+) -> tuple[list[dict], int]:
+    """A page of the open orders (oldest first) as the coordinator may see them (to cancel one): number,
+    status, dates; no patient.  Returns (the page, how many are open)."""
     require_role(actor, "coordinator")
-    found = db.scalars(select(Order).where(Order.status.in_(OPEN)).order_by(Order.id))
+    is_open = Order.status.in_(OPEN)
+    total = db.scalar(select(func.count()).select_from(Order).where(is_open))
+    found = db.scalars(select(Order).where(is_open).order_by(Order.id).limit(limit).offset(offset))
     return [
         {
             "id": o.id,
@@ -356,7 +366,7 @@ def open_for_coordinator(db: Session, actor: User) -> list[dict]:
             "enrolled": o.enrolled_at is not None,
         }
         for o in found
-    ]
+    ], total
 
 
 def waitlist_position(db: Session, order: Order) -> int | None:
