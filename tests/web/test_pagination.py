@@ -82,3 +82,17 @@ def test_the_coordinators_open_orders_in_pages_and_not_in_the_title(sqlite_porta
     assert page.count('id="open-orders"') == 1 and f"/orders/{ids[2]}/cancel" not in page
     assert "Open orders 1–2 of 3" in page and 'href="/coordinator?offset=2#open-orders"' in page
     assert f"/orders/{ids[2]}/cancel" in ok(coord.get("/coordinator", params={"offset": 2})).text
+
+
+def test_the_lab_worklist_in_pages(sqlite_portal, monkeypatch):
+    from whimscreen.web.routes import lab as route
+
+    doc = sqlite_portal.login("physician")
+    ids = [consent_and_order(doc, eligible_patient(doc, f"Pat {n}"))["id"] for n in range(3)]
+    monkeypatch.setattr(route, "PAGE_SIZE", 2)
+    tech = sqlite_portal.login("technologist")
+    first = ok(tech.get("/lab")).text
+    assert f'href="/orders/{ids[0]}"' in first and f'href="/orders/{ids[2]}"' not in first
+    assert "Orders 1–2 of 3, oldest first" in first and 'href="/lab?offset=2"' in first
+    second = ok(tech.get("/lab", params={"offset": 2})).text
+    assert f'href="/orders/{ids[2]}"' in second and f'href="/orders/{ids[0]}"' not in second

@@ -304,11 +304,11 @@ def page(
     statuses: tuple[str, ...] | None = None,
     limit: int = 100,
     offset: int = 0,
-    events: bool = True,
+    load: tuple[str, ...] = ("events",),
 ) -> tuple[list[Order], int, dict[int, int]]:
     """One page of the orders the actor sees: a physician's own (newest first), the lab's worklist (open
-    orders unless ``statuses`` says which, oldest first).  Returns (orders with their patient, and with
-    ``events``, loaded; the total; waitlist positions by order id) in a fixed number of queries."""
+    orders unless ``statuses`` says which, oldest first).  Returns (orders with the relationships named in
+    ``load`` loaded, the total, waitlist positions by order id) in a fixed number of queries."""
     if actor.role == "physician":
         where, order_by = [Order.physician_id == actor.id], Order.id.desc()
         if statuses:
@@ -321,7 +321,7 @@ def page(
         db.scalars(
             select(Order)
             .where(*where)
-            .options(selectinload(Order.patient), *([selectinload(Order.events)] if events else []))
+            .options(*(selectinload(getattr(Order, name)) for name in load))
             .order_by(order_by)
             .limit(limit)
             .offset(offset)
@@ -340,13 +340,6 @@ def waitlist_positions(db: Session, found: list[Order]) -> dict[int, int]:
         Order.status == "waitlisted"
     )
     return {i: n for i, n in db.execute(ranked) if i in waiting}
-
-
-def worklist(db: Session, actor: User, statuses: tuple[str, ...] = OPEN) -> list[Order]:
-    require_role(actor, "technologist", "director")
-    orders = list(db.scalars(select(Order).where(Order.status.in_(statuses)).order_by(Order.id)))
-    audit.record(db, actor, "list", "order", detail=f"lab worklist, {len(orders)} orders")
-    return orders
 
 
 def open_for_coordinator(

@@ -154,9 +154,7 @@ def patients_page(request: Request, offset: Offset = 0, db: Session = DB, user: 
 def _listing(db: Session, user: User, offset: int = 0) -> dict:
     """The page's lists, a page each: patients from ``offset`` (in the order recorded), the newest orders."""
     found, total = patients.mine_page(db, user, PAGE_SIZE, offset)
-    recent, orders_total, _ = orders.page(
-        db, user, limit=PAGE_SIZE, events=False
-    )  # the table shows no events
+    recent, orders_total, _ = orders.page(db, user, limit=PAGE_SIZE, load=("patient",))
     return {
         "patients": found,
         "orders": recent,
