@@ -1,11 +1,11 @@
 """Report PDFs rendered in a child process, so a sign-out never holds the server's CPU (and GIL).
 
 WeasyPrint spends ~0.3-1 s of CPU per report; inside the server process that time is taken from every
-other request.  ``ReportRenderer`` keeps a small pool of ``spawn``ed processes (started on the first
-report, WeasyPrint imported once) at a lower CPU priority than the server: the request's thread submits the
-document and waits for the bytes (the GIL is free while it waits), then stores the version in its own
-transaction.  So a report version is still complete or absent: a rendering failure, a crash of the child or
-a rendering past ``timeout`` raises before any row is written.
+other request.  ``ReportRenderer`` keeps a small pool of ``spawn``ed processes (started with the server,
+``warm``, or at the first report; WeasyPrint imported once) at a lower CPU priority than the server: the
+request's thread submits the document and waits for the bytes (the GIL is free while it waits), then
+stores the version in its own transaction.  So a report version is still complete or absent: a rendering
+failure, a crash of the child or a rendering past ``timeout`` raises before any row is written.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ class ReportRenderError(Busy):
 
 def _start(nice: int) -> None:
     lower_priority(nice)
-    import weasyprint  # noqa: F401  (imported once per child, not per report)
+    import whimscreen.reporting.pdf  # noqa: F401  (WeasyPrint and the template, once per child)
+
+
+def _ready() -> bool:
+    return True
 
 
 def _render(document: dict) -> bytes:
@@ -62,6 +66,10 @@ class ReportRenderer:
         for proc in list((getattr(pool, "_processes", None) or {}).values()):
             proc.kill()
         pool.shutdown(wait=False, cancel_futures=True)
+
+    def warm(self) -> None:
+        """Start the child now (without waiting for it), so the first sign-out does not pay for it."""
+        self._executor().submit(_ready)
 
     def __call__(self, document: dict) -> bytes:
         pool = self._executor()

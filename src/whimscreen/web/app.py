@@ -111,6 +111,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             )
             worker.start()
         app.state.worker = worker
+        if app.state.renderer is not None and cfg.start_worker:
+            app.state.renderer.warm()  # the rendering process starts beside the server, not at the 1st report
         mail = Housekeeper(app.state.sessions, cfg.smtp) if cfg.start_worker else None
         if mail is not None:
             mail.start()
