@@ -1,11 +1,15 @@
 """Load benchmark of the portal: the demo study under locust, 50 and 200 simulated users, SQLite and
 PostgreSQL; writes docs/validation-portal-load.md.
 
-    PYTHONPATH=src python bench/portal_load.py [--users 50,200] [--db sqlite,postgresql] [--seconds 60]
+    PYTHONPATH=src python bench/portal_load.py [--users 50,200] [--db sqlite,postgresql] [--workers 1,2]
+        [--seconds 60] [--out FILE.md]
+
+The defaults run the whole set (8 configurations, about 35 min on 2 CPUs: each seeds its own study; a
+200-user run spends 200 s logging users in before its 60 s window).
 
 For each configuration: a fresh demo study (``whimscreen demo --no-serve`` on a new SQLite file or a new
 PostgreSQL database, DATABASE_URL), served on 127.0.0.1 by ``uvicorn --factory whimscreen.web.app:create_app``
-(one process; ``--workers 1,4`` also runs four on one database); locust (headless, one process) runs the
+(``--workers 1,2``: one server process, then two on one database); locust (headless, one process) runs the
 roles' workflows of ``portal_locustfile.py``: users log in LOGIN_RATE per second, then all work for
 ``--seconds`` (the steady window); every request is logged and the table gives p50/p95/p99/max over the
 window's requests and over its reads (GET pages and API), the count of 5xx, of other errors and of requests
@@ -190,7 +194,16 @@ def _summary(db: str, users: int, rows: list[dict], ramp: int) -> dict:
         "logins": {"n": len(logins), "5xx": sum(1 for r in logins if r["s"] >= 500)}
         | _pct([r["ms"] for r in logins]),
         "slowest": sorted(((r["ms"], f"{r['m']} {r['n']}") for r in steady), reverse=True)[:3],
+        "by_request": _by_request(steady),
     }
+
+
+def _by_request(steady: list[dict]) -> dict:
+    """p50/p99 and count of each request name (method and path pattern) in the steady window."""
+    names: dict[str, list[float]] = {}
+    for r in steady:
+        names.setdefault(f"{r['m']} {r['n']}", []).append(r["ms"])
+    return {name: {"n": len(ms)} | _pct(ms) for name, ms in sorted(names.items())}
 
 
 def _f(v) -> str:
@@ -236,6 +249,13 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
     for r in results:
         slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
         lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {slow}")
+    lines += ["", "Reads with the highest p99 (ms; p50 / p99, count):", ""]
+    for r in results:
+        reads = [(v["p99"], k, v) for k, v in r.get("by_request", {}).items() if k.startswith("GET ")]
+        top = "; ".join(
+            f"{k} {_f(v['p50'])} / {_f(v['p99'])} ({v['n']})" for _, k, v in sorted(reads)[::-1][:4]
+        )
+        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {top or '—'}")
     out.write_text("\n".join(lines) + "\n")
 
 
@@ -244,7 +264,7 @@ def main() -> None:
     ap.add_argument("--users", default="50,200")
     ap.add_argument("--db", default="sqlite,postgresql")
     ap.add_argument("--seconds", type=int, default=60)
-    ap.add_argument("--workers", default="1", help="server processes (uvicorn --workers), comma-separated")
+    ap.add_argument("--workers", default="1,2", help="server processes (uvicorn --workers), comma-separated")
     ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
     ap.add_argument("--append", action="store_true", help="add to the configurations already in --out")

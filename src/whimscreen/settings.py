@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     #: analysis worker processes and the wall-time limit of one analysis
     job_workers: int = 2
     job_timeout_seconds: float = 3600
+    #: report PDFs rendered by this many child processes per server process (0: in the request's thread)
+    report_processes: int = 1
     #: e-mail copies of report notices (program/mailer.py); no host = e-mail off (the demo's default)
     smtp_host: str | None = None
     smtp_port: int = 587

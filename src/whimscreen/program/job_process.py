@@ -4,17 +4,27 @@ The child is started with ``spawn`` (never ``fork`` from a threaded server), run
 ``("ok", result)`` or ``("error", message)``; past ``timeout`` seconds it is killed and the job fails with
 that reason.  A runaway or crashing analysis thus costs one worker slot for at most ``timeout`` and gives
 its memory back to the system when it ends.  The runner must be picklable (a module-level function or an
-instance such as ``analysis_runner.AnalysisRunner``).
+instance such as ``analysis_runner.AnalysisRunner``).  The child runs at a lower CPU priority (``NICE``)
+than the server, so on a busy machine the portal's requests keep the CPU and the analyses take what is left.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import traceback
 from pathlib import Path
 
 from whimscreen.errors import WhimscreenError
+
+NICE = 10  # added to the analysis child's nice value (POSIX); report rendering uses less
+
+
+def lower_priority(increment: int) -> None:
+    """Lower this process's CPU priority (POSIX ``nice``); a no-op where the OS has none."""
+    if increment > 0 and hasattr(os, "nice"):
+        os.nice(increment)
 
 
 class JobTimeout(WhimscreenError):
@@ -35,6 +45,7 @@ def picklable(runner) -> bool:
 
 def _child(runner, args, conn, kwargs=None) -> None:
     try:
+        lower_priority(NICE)
         conn.send(("ok", runner(*args, **(kwargs or {}))))
     except WhimscreenError as exc:
         conn.send(("error", str(exc)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from whimscreen.program import audit, config, consent, suggestions
 from whimscreen.program.eligibility import ELIGIBLE
@@ -298,24 +298,59 @@ def set_capacity(db: Session, actor: User, value: int) -> list[Order]:
     return promote_waitlist(db)
 
 
-def for_physician(db: Session, actor: User) -> list[Order]:
-    require_role(actor, "physician")
-    orders = list(db.scalars(select(Order).where(Order.physician_id == actor.id).order_by(Order.id.desc())))
-    audit.record(db, actor, "list", "order", detail=f"{len(orders)} orders")
-    return orders
+def page(
+    db: Session,
+    actor: User,
+    statuses: tuple[str, ...] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    load: tuple[str, ...] = ("events",),
+) -> tuple[list[Order], int, dict[int, int]]:
+    """One page of the orders the actor sees: a physician's own (newest first), the lab's worklist (open
+    orders unless ``statuses`` says which, oldest first).  Returns (orders with the relationships named in
+    ``load`` loaded, the total, waitlist positions by order id) in a fixed number of queries."""
+    if actor.role == "physician":
+        where, order_by = [Order.physician_id == actor.id], Order.id.desc()
+        if statuses:
+            where.append(Order.status.in_(statuses))
+    else:
+        require_role(actor, "technologist", "director")
+        where, order_by = [Order.status.in_(statuses or OPEN)], Order.id
+    total = db.scalar(select(func.count()).select_from(Order).where(*where))
+    found = list(
+        db.scalars(
+            select(Order)
+            .where(*where)
+            .options(*(selectinload(getattr(Order, name)) for name in load))
+            .order_by(order_by)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    audit.record(db, actor, "list", "order", detail=f"{len(found)} of {total} orders from {offset}")
+    return found, total, waitlist_positions(db, found)
 
 
-def worklist(db: Session, actor: User, statuses: tuple[str, ...] = OPEN) -> list[Order]:
-    require_role(actor, "technologist", "director")
-    orders = list(db.scalars(select(Order).where(Order.status.in_(statuses)).order_by(Order.id)))
-    audit.record(db, actor, "list", "order", detail=f"lab worklist, {len(orders)} orders")
-    return orders
+def waitlist_positions(db: Session, found: list[Order]) -> dict[int, int]:
+    """Position on the waitlist of each waitlisted order among ``found`` (one query)."""
+    waiting = {o.id for o in found if o.status == "waitlisted"}
+    if not waiting:
+        return {}
+    ranked = select(Order.id, func.row_number().over(order_by=Order.id).label("n")).where(
+        Order.status == "waitlisted"
+    )
+    return {i: n for i, n in db.execute(ranked) if i in waiting}
 
 
-def open_for_coordinator(db: Session, actor: User) -> list[dict]:
-    """Open orders as the coordinator may see them (to cancel one): number, status, dates; no patient."""
+def open_for_coordinator(
+    db: Session, actor: User, limit: int = 100, offset: int = 0
+) -> tuple[list[dict], int]:
+    """A page of the open orders (oldest first) as the coordinator may see them (to cancel one): number,
+    status, dates; no patient.  Returns (the page, how many are open)."""
     require_role(actor, "coordinator")
-    found = db.scalars(select(Order).where(Order.status.in_(OPEN)).order_by(Order.id))
+    is_open = Order.status.in_(OPEN)
+    total = db.scalar(select(func.count()).select_from(Order).where(is_open))
+    found = db.scalars(select(Order).where(is_open).order_by(Order.id).limit(limit).offset(offset))
     return [
         {
             "id": o.id,
@@ -324,7 +359,7 @@ def open_for_coordinator(db: Session, actor: User) -> list[dict]:
             "enrolled": o.enrolled_at is not None,
         }
         for o in found
-    ]
+    ], total
 
 
 def waitlist_position(db: Session, order: Order) -> int | None:

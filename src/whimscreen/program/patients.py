@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import audit
@@ -74,11 +74,14 @@ def create(
     return patient
 
 
-def mine(db: Session, actor: User) -> list[Patient]:
+def mine_page(db: Session, actor: User, limit: int = 100, offset: int = 0) -> tuple[list[Patient], int]:
+    """One page of the physician's patients (in the order recorded) and how many there are."""
     require_role(actor, "physician")
-    patients = list(db.scalars(select(Patient).where(Patient.physician_id == actor.id).order_by(Patient.id)))
-    audit.record(db, actor, "list", "patient", detail=f"{len(patients)} patients")
-    return patients
+    where = Patient.physician_id == actor.id
+    total = db.scalar(select(func.count()).select_from(Patient).where(where))
+    found = list(db.scalars(select(Patient).where(where).order_by(Patient.id).limit(limit).offset(offset)))
+    audit.record(db, actor, "list", "patient", detail=f"{len(found)} of {total} patients from {offset}")
+    return found, total
 
 
 def check_date(patient: Patient, when: date, label: str) -> None:
@@ -156,4 +159,4 @@ def eligibility(db: Session, patient: Patient) -> Eligibility:
     return evaluate(facts(patient), criteria(db))
 
 
-__all__ = ["Criteria", "create", "mine", "update_clinical", "add_count", "facts", "eligibility"]
+__all__ = ["Criteria", "create", "mine_page", "update_clinical", "add_count", "facts", "eligibility"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -41,6 +42,7 @@ from whimscreen.program.users import require_role
 from whimscreen.reference import get_locus
 from whimscreen.reporting.pdf import render_pdf
 
+Render = Callable[[dict], bytes]  # report document -> PDF (in this thread, or report_render.ReportRenderer)
 KINDS = {"amended": "AMENDED", "corrected": "CORRECTED"}
 MIN_REASON = 10
 
@@ -97,6 +99,7 @@ def _store(
     replaces: SignOut | None = None,
     reason: str | None = None,
     relatives: list[dict] | None = None,
+    render: Render | None = None,
 ) -> SignOut:
     from whimscreen.program import families  # families imports the sign-out's neighbours
 
@@ -118,7 +121,7 @@ def _store(
         relatives=relatives, locus=get_locus(workdir.parent if workdir is not None else None),
         pedigree_svg=pedigree,
     )  # fmt: skip
-    pdf = render_pdf(document)
+    pdf = (render or render_pdf)(document)  # raises before anything is stored: complete or absent
     for v in document["variants"]:  # the embedded images stay in the PDF, not twice in the database
         v["chromatograms"] = [f"{len(uri)} bytes" for uri in v["chromatograms"]]
     record = SignOut(
@@ -154,11 +157,18 @@ def _pedigree_svg(db: Session, order: Order) -> str | None:
 
 
 def sign(
-    db: Session, actor: User, order: Order, comment: str | None = None, workdir: Path | None = None
+    db: Session,
+    actor: User,
+    order: Order,
+    comment: str | None = None,
+    workdir: Path | None = None,
+    render: Render | None = None,
 ) -> SignOut:
     """Sign the order's reviewed result as report version 1 (FINAL); ``workdir`` (the jobs' output folder,
     ``HOME/analyses``) lets the report carry the chromatogram excerpts of a Sanger analysis, and its parent
-    (the data home) gives the installed reference and population table the review re-interprets with."""
+    (the data home) gives the installed reference and population table the review re-interprets with.
+    ``render`` makes the PDF (default: WeasyPrint in this thread; the portal passes its
+    ``report_render.ReportRenderer``)."""
     require_role(actor, "director")
     orders.lock(db, order)  # a concurrent file change waits, then finds it reported
     if order.status != "review":
@@ -167,8 +177,9 @@ def sign(
     job = jobs.latest(db, sample)
     analysis = _signable(db, actor, order, job, workdir)
     record = _store(
-        db, actor, order, sample, job, analysis, workdir, version=1, status="FINAL", comment=comment
-    )
+        db, actor, order, sample, job, analysis, workdir,
+        version=1, status="FINAL", comment=comment, render=render,
+    )  # fmt: skip
     orders.advance(db, actor, order, "reported", f"signed out by {actor.name}")
     db.flush()
     audit.record(db, actor, "sign", "report", record.id, order.patient_id, detail=record.report_sha256)
@@ -196,9 +207,10 @@ def amend(
     comment: str | None = None,
     workdir: Path | None = None,
     task_id: int | None = None,
+    render: Render | None = None,
 ) -> SignOut:
     """Issue an amended or corrected version of a signed report (``kind``: amended | corrected);
-    ``task_id``: the open reclassification task this version resolves."""
+    ``task_id``: the open reclassification task this version resolves; ``render`` as for ``sign``."""
     require_role(actor, "director")
     if kind not in KINDS:
         raise InvalidInput("the kind of a new report version is 'amended' or 'corrected'")
@@ -218,6 +230,7 @@ def amend(
     record = _store(
         db, actor, order, sample, job, analysis, workdir,
         version=previous.version + 1, status=KINDS[kind], comment=comment, replaces=previous, reason=reason,
+        render=render,
     )  # fmt: skip
     db.flush()  # the unique (order, version) refuses a concurrent amendment of the same version here
     db.add(

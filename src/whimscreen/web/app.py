@@ -17,6 +17,7 @@ from whimscreen.errors import ConfigError
 from whimscreen.program import jobs
 from whimscreen.program.housekeeping import Housekeeper
 from whimscreen.program.mailer import SmtpConfig
+from whimscreen.program.report_render import ReportRenderer
 from whimscreen.program.storage.db import make_engine, session_factory
 from whimscreen.program.storage.migrate import upgrade
 from whimscreen.program.upload_check import Limits
@@ -47,6 +48,10 @@ class AppConfig:
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For/-Proto are honoured
     workers: int = 2  # analysis jobs run in parallel
     job_timeout: float = 3600.0  # wall-time limit of one analysis, seconds
+    # report PDFs rendered by this many child processes (program/report_render.py); 0: in the request's
+    # thread (the library's default, kept by tests that do not exercise the pool)
+    report_processes: int = 0
+    report_timeout: float = 120.0
     upload_limits: Limits = field(default_factory=Limits)  # decompressed-size limits of uploads
     smtp: SmtpConfig = field(default_factory=lambda: SmtpConfig(None))  # e-mail copies; host None = off
     extra: dict = field(default_factory=dict)
@@ -80,6 +85,7 @@ def config_from_settings() -> AppConfig:
         trusted_proxies=s.proxies(),
         workers=s.job_workers,
         job_timeout=s.job_timeout_seconds,
+        report_processes=s.report_processes,
         smtp=SmtpConfig.from_settings(s),
     )
 
@@ -105,6 +111,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             )
             worker.start()
         app.state.worker = worker
+        if app.state.renderer is not None and cfg.start_worker:
+            app.state.renderer.warm()  # the rendering process starts beside the server, not at the 1st report
         mail = Housekeeper(app.state.sessions, cfg.smtp) if cfg.start_worker else None
         if mail is not None:
             mail.start()
@@ -113,6 +121,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             mail.stop()
         if worker is not None:
             worker.stop()
+        if app.state.renderer is not None:
+            await anyio.to_thread.run_sync(app.state.renderer.close)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -134,6 +144,9 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
     app.state.password_slots = RequestSlots(os.cpu_count() or 2, 30)
     app.state.secret = load_secret(cfg.secret_key, cfg.home)
     app.state.runner = cfg.runner or _default_runner(cfg.home)
+    app.state.renderer = (
+        ReportRenderer(cfg.report_processes, cfg.report_timeout) if cfg.report_processes > 0 else None
+    )
     app.add_middleware(BodySizeLimit, max_bytes=cfg.max_upload_bytes + 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     if cfg.trusted_proxies:  # X-Forwarded-For / -Proto only from these peers (the outermost middleware)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -14,11 +14,16 @@ from whimscreen.program.storage.models import User
 from whimscreen.web.deps import DB, coordinator
 from whimscreen.web.schemas import (
     ERRORS,
+    PAGE_SIZE,
+    TOTAL,
     CapacityOut,
     CapacityUpdate,
     CoordinatorOrder,
+    Limit,
+    Offset,
     RelativesOut,
     Summary,
+    paged,
 )
 from whimscreen.web.templating import render
 
@@ -48,10 +53,19 @@ def set_relatives(body: RelativesSetting, db: Session = DB, user: User = Depends
     return {"count_against_capacity": body.count_against_capacity, "enrolled_from_waitlist": len(promoted)}
 
 
-@api.get("/orders", response_model=list[CoordinatorOrder])
-def open_orders(db: Session = DB, user: User = Depends(coordinator)):
-    """Open orders without patient data (number, status, dates), for cancelling one."""
-    return orders.open_for_coordinator(db, user)
+@api.get("/orders", response_model=list[CoordinatorOrder], responses=paged("open orders"))
+def open_orders(
+    response: Response,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
+    db: Session = DB,
+    user: User = Depends(coordinator),
+):
+    """Open orders without patient data (number, status, dates), oldest first, for cancelling one; one
+    page at a time (X-Total-Count: how many are open)."""
+    found, total = orders.open_for_coordinator(db, user, limit, offset)
+    response.headers[TOTAL] = str(total)
+    return found
 
 
 @api.get("/criteria", response_model=config.CriteriaSettings)
@@ -66,14 +80,20 @@ def put_criteria(body: config.CriteriaUpdate, db: Session = DB, user: User = Dep
 
 
 @pages.get("")
-def coordinator_page(request: Request, db: Session = DB, user: User = Depends(coordinator)):
+def coordinator_page(
+    request: Request, offset: Offset = 0, db: Session = DB, user: User = Depends(coordinator)
+):
+    open_orders, open_total = orders.open_for_coordinator(db, user, PAGE_SIZE, offset)
     return render(
         request,
         "coordinator/summary.html",
         {
             "s": aggregates.summary(db, user),
             "criteria": asdict(config.criteria(db)),
-            "open_orders": orders.open_for_coordinator(db, user),
+            "open_orders": open_orders,
+            "open_total": open_total,
+            "open_offset": offset,
+            "page_size": PAGE_SIZE,
         },
     )
 

@@ -13,7 +13,9 @@ from whimscreen.program.storage.models import Job, Sample, Upload, User
 from whimscreen.web.deps import DB, job_scope, lab, sample_scope, upload_scope
 from whimscreen.web.schemas import (
     ERRORS,
+    PAGE_SIZE,
     JobOut,
+    Offset,
     Rejected,
     Rejection,
     SampleReview,
@@ -165,12 +167,14 @@ def get_job(j: Job = Depends(job_scope)):
 
 # -- pages ------------------------------------------------------------------------------------------------
 @pages.get("")
-def worklist(request: Request, db: Session = DB, user: User = Depends(lab)):
-    found = orders.worklist(db, user, orders.OPEN + ("reported", "rejected"))
+def worklist(request: Request, offset: Offset = 0, db: Session = DB, user: User = Depends(lab)):
+    statuses = orders.OPEN + ("reported", "rejected")
+    found, total, _ = orders.page(db, user, statuses, PAGE_SIZE, offset, load=())
     samples = {
         s.order_id: s for s in db.scalars(select(Sample).where(Sample.order_id.in_([o.id for o in found])))
     }
-    return render(request, "lab/worklist.html", {"orders": found, "samples": samples})
+    page = {"offset": offset, "size": PAGE_SIZE, "total": total}
+    return render(request, "lab/worklist.html", {"orders": found, "samples": samples, "page": page})
 
 
 @pages.get("/samples/{sample_id}")

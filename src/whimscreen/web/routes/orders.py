@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -27,8 +27,12 @@ from whimscreen.web.deps import (
 )
 from whimscreen.web.schemas import (
     ERRORS,
+    PAGE_SIZE,
+    TOTAL,
     AccessionCreate,
     AmendCreate,
+    Limit,
+    Offset,
     OptionalId,
     OrderDetail,
     OrderOut,
@@ -38,6 +42,7 @@ from whimscreen.web.schemas import (
     SignedOut,
     SignOutCreate,
     order_public,
+    paged,
     report_version_public,
     sample_public,
 )
@@ -70,6 +75,11 @@ def _detail(db: Session, o: Order, user: User) -> dict:
     return out
 
 
+def _renderer(request: Request):
+    """The app's report renderer (child processes), or None: rendered in this thread."""
+    return request.app.state.renderer
+
+
 def _pdf(record) -> Response:
     name = f"whimscreen-report-order-{record.order_id}-v{record.version}.pdf"
     return Response(
@@ -83,10 +93,23 @@ def _pdf(record) -> Response:
     )
 
 
-@api.get("", response_model=list[OrderOut])
-def list_orders(db: Session = DB, user: User = Depends(physician_or_lab)):
-    found = orders.for_physician(db, user) if user.role == "physician" else orders.worklist(db, user)
-    return [order_public(o, orders.waitlist_position(db, o)) for o in found]
+OrderStatus = Literal[orders.STATUSES]
+
+
+@api.get("", response_model=list[OrderOut], responses=paged("orders"))
+def list_orders(
+    response: Response,
+    status: Annotated[list[OrderStatus] | None, Query(description="only orders in these statuses")] = None,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
+    db: Session = DB,
+    user: User = Depends(physician_or_lab),
+):
+    """A physician's orders (newest first) or the lab's worklist (open orders unless ``status`` names
+    others; oldest first), one page at a time; the X-Total-Count header gives the total."""
+    found, total, positions = orders.page(db, user, tuple(status) if status else None, limit, offset)
+    response.headers[TOTAL] = str(total)
+    return [order_public(o, positions.get(o.id)) for o in found]
 
 
 @api.get("/{order_id}", response_model=OrderDetail, response_model_exclude_unset=True)
@@ -133,7 +156,7 @@ def sign(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    record = signout.sign(db, user, o, body.comment, request.app.state.home / "analyses")
+    record = signout.sign(db, user, o, body.comment, request.app.state.home / "analyses", _renderer(request))
     return {
         "order_id": o.id,
         "status": o.status,
@@ -170,8 +193,9 @@ def amend(
 ):
     """Issue an amended or corrected version of the signed report, with its reason."""
     record = signout.amend(
-        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses", body.task_id
-    )
+        db, user, o, body.kind, body.reason, body.comment, request.app.state.home / "analyses", body.task_id,
+        _renderer(request),
+    )  # fmt: skip
     return report_version_public(record)
 
 
@@ -290,7 +314,8 @@ def amend_form(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.amend(db, user, o, kind, reason, comment or None, request.app.state.home / "analyses", task_id)
+    home = request.app.state.home
+    signout.amend(db, user, o, kind, reason, comment or None, home / "analyses", task_id, _renderer(request))
     return RedirectResponse(f"/orders/{o.id}", status_code=303)
 
 
@@ -348,5 +373,5 @@ def signout_form(
     user: User = Depends(director),
     o: Order = Depends(lab_order_scope),
 ):
-    signout.sign(db, user, o, comment or None, request.app.state.home / "analyses")
+    signout.sign(db, user, o, comment or None, request.app.state.home / "analyses", _renderer(request))
     return RedirectResponse(f"/orders/{o.id}", status_code=303)

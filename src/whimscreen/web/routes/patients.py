@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from whimscreen.program import consent, orders, patients, suggestions
@@ -14,17 +14,22 @@ from whimscreen.web.deps import DB, patient_scope, physician
 from whimscreen.web.schemas import (
     ERRORS,
     MAX_ID,
+    PAGE_SIZE,
+    TOTAL,
     ClinicalUpdate,
     ConsentCreate,
     ConsentRecorded,
     CountCreate,
     EligibilityOut,
+    Limit,
+    Offset,
     OrderCreate,
     OrderOut,
     PatientCreate,
     PatientDetail,
     PatientOut,
     order_public,
+    paged,
     patient_public,
 )
 from whimscreen.web.templating import render
@@ -61,9 +66,18 @@ def _detail(db: Session, p: Patient) -> dict:
     }
 
 
-@api.get("", response_model=list[PatientOut])
-def list_patients(db: Session = DB, user: User = Depends(physician)):
-    return [patient_public(p) for p in patients.mine(db, user)]
+@api.get("", response_model=list[PatientOut], responses=paged("patients"))
+def list_patients(
+    response: Response,
+    limit: Limit = PAGE_SIZE,
+    offset: Offset = 0,
+    db: Session = DB,
+    user: User = Depends(physician),
+):
+    """The physician's patients in the order recorded, one page at a time (X-Total-Count: the total)."""
+    found, total = patients.mine_page(db, user, limit, offset)
+    response.headers[TOTAL] = str(total)
+    return [patient_public(p) for p in found]
 
 
 @api.post("", status_code=201, response_model=PatientOut)
@@ -133,12 +147,19 @@ def _num(value: str) -> float | None:
 
 
 @pages.get("")
-def patients_page(request: Request, db: Session = DB, user: User = Depends(physician)):
-    return render(
-        request,
-        "patients/list.html",
-        {"patients": patients.mine(db, user), "orders": orders.for_physician(db, user)},
-    )
+def patients_page(request: Request, offset: Offset = 0, db: Session = DB, user: User = Depends(physician)):
+    return render(request, "patients/list.html", _listing(db, user, offset))
+
+
+def _listing(db: Session, user: User, offset: int = 0) -> dict:
+    """The page's lists, a page each: patients from ``offset`` (in the order recorded), the newest orders."""
+    found, total = patients.mine_page(db, user, PAGE_SIZE, offset)
+    recent, orders_total, _ = orders.page(db, user, limit=PAGE_SIZE, load=("patient",))
+    return {
+        "patients": found,
+        "orders": recent,
+        "page": {"offset": offset, "size": PAGE_SIZE, "total": total, "orders_total": orders_total},
+    }
 
 
 @pages.post("")
@@ -159,11 +180,7 @@ def create_form(
         return render(
             request,
             "patients/list.html",
-            {
-                "patients": patients.mine(db, user),
-                "orders": orders.for_physician(db, user),
-                "duplicate": {"message": str(dup), "id": dup.existing_id, "form": form},
-            },
+            _listing(db, user) | {"duplicate": {"message": str(dup), "id": dup.existing_id, "form": form}},
             status_code=409,
         )
     return RedirectResponse(f"/patients/{p.id}", status_code=303)

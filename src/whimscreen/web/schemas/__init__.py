@@ -17,7 +17,19 @@ from whimscreen.web.schemas.bodies import (
     SignOutCreate,
     StaffCreate,
 )
-from whimscreen.web.schemas.common import ERRORS, MAX_ID, Id, OptionalId, Out, Problem
+from whimscreen.web.schemas.common import (
+    ERRORS,
+    MAX_ID,
+    PAGE_SIZE,
+    TOTAL,
+    Id,
+    Limit,
+    Offset,
+    OptionalId,
+    Out,
+    Problem,
+    paged,
+)
 from whimscreen.web.schemas.families import (
     FamilialVariant,
     FamilyEvidence,
@@ -93,6 +105,11 @@ from whimscreen.web.schemas.study import (
 )
 
 __all__ = [
+    "PAGE_SIZE",
+    "TOTAL",
+    "Limit",
+    "Offset",
+    "paged",
     "AccessionCreate",
     "Activated",
     "AmendCreate",

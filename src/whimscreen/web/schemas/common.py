@@ -11,6 +11,22 @@ MAX_ID = 2**31 - 1  # database integer keys (PostgreSQL INTEGER)
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id")]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
+#: list answers come in pages: ``limit`` records from ``offset``; the total is the X-Total-Count header
+PAGE_SIZE, MAX_PAGE_SIZE, TOTAL = 100, 500, "X-Total-Count"
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"page size (default {PAGE_SIZE})")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="records skipped before the page")]
+
+
+def paged(what: str) -> dict:
+    """The 200 answer of a paged list: its description and the header giving the total."""
+    total = {"description": f"how many {what} match in all (the page holds at most `limit`)"}
+    return {
+        200: {
+            "description": f"one page of {what}",
+            "headers": {TOTAL: {**total, "schema": {"type": "integer"}}},
+        }
+    }
+
 
 class Out(BaseModel):
     """An answer's shape: no undeclared key (a field the route returns but the model lacks fails the
