@@ -1,0 +1,178 @@
+"""Paired alignment in a child process replaced every ``PAIRS_PER_WORKER`` pairs.
+
+mappy 2.31 keeps a copy of mate 2 for every pair aligned in paired mode and never frees it (python/cmappy.h
+``mm_map_aux``, about 160 bytes a pair; docs/validation-mappy-leak.md).  The only way to get that memory
+back without changing a result is to end the process that holds it: past the first pairs (aligned in the
+caller's process, ``align.IN_PROCESS_PAIRS``) pairs go in chunks to a worker process, and after
+``PAIRS_PER_WORKER`` pairs that worker is ended and a fresh one started.  Each pair is aligned with the
+same aligner settings, fragment number and code (``align.align_pair``) as in process, and the chunks come
+back in order, so the reads handed to the caller are the same.
+
+Parent and worker talk over the worker's stdin/stdout with pickle frames (a plain ``subprocess``, so it
+works from daemonic processes too, where ``multiprocessing`` may not start children).  At most
+``IN_FLIGHT`` chunks are out at once (memory bounded); a thread reads the answers so neither side can
+block the other.  A worker that fails, is killed or ends early becomes an ``AnalysisError``, never a hang.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+from whimscreen.errors import AnalysisError
+
+CHUNK_PAIRS = 2_000  # pairs sent to the worker at a time
+IN_FLIGHT = 3  # chunks out at once (sent, answer not yet taken)
+_EOF = object()
+
+
+class _Worker:
+    """One worker process aligning to ``locus``; chunks in, their aligned reads out, in order."""
+
+    def __init__(self, locus):
+        import whimscreen
+
+        env = dict(os.environ)
+        src = str(Path(whimscreen.__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "whimscreen.sequencing.align_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+        )
+        self.answers: queue.Queue = queue.Queue()  # never more than IN_FLIGHT + 1 items (see send)
+        self.reader = threading.Thread(target=self._read, daemon=True, name="whimscreen-align-reader")
+        self.reader.start()
+        self.out = 0
+        self._send(locus)
+
+    def _read(self) -> None:
+        try:
+            while True:
+                self.answers.put(pickle.load(self.proc.stdout))
+        except Exception:  # EOF, or a frame cut short by a dying worker
+            self.answers.put(_EOF)
+
+    def _send(self, message) -> None:
+        try:
+            pickle.dump(message, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            pass  # the worker is gone: its answers end with _EOF, which ``receive`` reports
+
+    def send(self, start: int, pairs: list) -> None:
+        self._send((start, pairs))
+        self.out += 1
+
+    def receive(self) -> list:
+        answer = self.answers.get()
+        if answer is _EOF:
+            raise AnalysisError(self._failure())
+        if isinstance(answer, str):  # the worker's own error, one line
+            raise AnalysisError(f"alignment failed in the worker process: {answer}")
+        self.out -= 1
+        return answer
+
+    def _failure(self) -> str:
+        try:
+            code = self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        why = f" ({lines[-1].strip()})" if lines else ""
+        if code is not None and code < 0:
+            how = f"was killed by signal {-code}"
+        else:
+            how = f"ended unexpectedly (exit code {code})"
+        return f"the alignment worker process {how}{why}; the analysis was stopped"
+
+    def finish(self) -> Iterator[list]:
+        """Answers still out, then the worker's end."""
+        self.close_input()
+        while self.out:
+            yield self.receive()
+        if self.proc.wait(timeout=60) != 0:
+            raise AnalysisError(self._failure())
+
+    def close_input(self) -> None:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.proc.stdin.close()
+
+    def stop(self) -> None:
+        self.close_input()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.reader.join(timeout=10)
+        self.proc.stdout.close()
+        self.stderr.close()
+
+
+def align_in_workers(
+    locus, pairs: Iterator, start: int, per_worker: int, chunk: int | None = None
+) -> Iterator[tuple]:
+    """``align.align_pair`` of every pair of ``pairs`` (fragments numbered from ``start``), aligned in
+    worker processes each given at most ``per_worker`` pairs; yields in input order."""
+    chunk = chunk or CHUNK_PAIRS
+    per_worker = max(per_worker, chunk)
+    it = iter(pairs)
+    batch = list(islice(it, chunk))
+    while batch:
+        worker = _Worker(locus)
+        try:
+            given = 0
+            while batch and given + len(batch) <= per_worker:
+                if worker.out >= IN_FLIGHT:
+                    yield from worker.receive()
+                worker.send(start, batch)
+                start, given = start + len(batch), given + len(batch)
+                batch = list(islice(it, chunk))
+            for answer in worker.finish():
+                yield from answer
+        finally:
+            worker.stop()
+
+
+def _serve() -> None:
+    """The worker: the locus, then (start, pairs) chunks until stdin closes."""
+    import mappy
+
+    from whimscreen.sequencing.align import align_pair, aligner
+
+    inp = sys.stdin.buffer
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the frames
+    try:
+        al = aligner(pickle.load(inp))
+        buf = mappy.ThreadBuffer()
+        while True:
+            try:
+                start, pairs = pickle.load(inp)
+            except EOFError:
+                break
+            reads = []
+            for n, (r1, r2) in enumerate(pairs, start):
+                reads.extend(align_pair(al, buf, r1, r2, n))
+            pickle.dump(reads, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+    except Exception as exc:  # one line back to the parent
+        pickle.dump(f"{type(exc).__name__}: {exc}".splitlines()[0][:500], out)
+        out.flush()
+    out.close()
+
+
+if __name__ == "__main__":
+    _serve()
