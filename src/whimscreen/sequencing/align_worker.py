@@ -24,9 +24,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+
+import mappy
 
 from whimscreen.errors import AnalysisError
 
@@ -72,8 +75,8 @@ class _Worker:
         except (BrokenPipeError, OSError, ValueError):
             pass  # the worker is gone: its answers end with _EOF, which ``receive`` reports
 
-    def send(self, start: int, pairs: list) -> None:
-        self._send((start, pairs))
+    def send(self, seqs: list) -> None:
+        self._send(seqs)
         self.out += 1
 
     def receive(self) -> list:
@@ -99,12 +102,13 @@ class _Worker:
             how = f"ended unexpectedly (exit code {code})"
         return f"the alignment worker process {how}{why}; the analysis was stopped"
 
-    def finish(self) -> Iterator[list]:
-        """Answers still out, then the worker's end."""
-        self.close_input()
-        while self.out:
-            yield self.receive()
-        if self.proc.wait(timeout=60) != 0:
+    def finish(self) -> None:
+        """The worker's end, once every answer is in."""
+        try:
+            code = self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = None
+        if code != 0:
             raise AnalysisError(self._failure())
 
     def close_input(self) -> None:
@@ -124,33 +128,46 @@ class _Worker:
 def align_in_workers(
     locus, pairs: Iterator, start: int, per_worker: int, chunk: int | None = None
 ) -> Iterator[tuple]:
-    """``align.align_pair`` of every pair of ``pairs`` (fragments numbered from ``start``), aligned in
-    worker processes each given at most ``per_worker`` pairs; yields in input order."""
+    """``align.align_pair`` of every pair of ``pairs`` (fragments numbered from ``start``), the mappy
+    part in worker processes each given at most ``per_worker`` pairs; yields in input order.  Only the
+    bases go to the worker and only the primary hits come back (``align.primary_hits``); the reads are
+    made here from the records of the chunks in flight (``align.placed_reads``)."""
+    from whimscreen.sequencing.align import placed_reads
+
     chunk = chunk or CHUNK_PAIRS
     per_worker = max(per_worker, chunk)
     it = iter(pairs)
     batch = list(islice(it, chunk))
+    pending: deque = deque()  # (first fragment, records) of each chunk in flight
+
+    def answer(worker):
+        first, records = pending.popleft()
+        for n, ((r1, r2), hits) in enumerate(zip(records, worker.receive(), strict=True), first):
+            yield from placed_reads(hits, r1, r2, n)
+
     while batch:
         worker = _Worker(locus)
         try:
             given = 0
             while batch and given + len(batch) <= per_worker:
                 if worker.out >= IN_FLIGHT:
-                    yield from worker.receive()
-                worker.send(start, batch)
+                    yield from answer(worker)
+                worker.send([(r1[1], r2[1] if r2 else None) for r1, r2 in batch])
+                pending.append((start, batch))
                 start, given = start + len(batch), given + len(batch)
                 batch = list(islice(it, chunk))
-            for answer in worker.finish():
-                yield from answer
+            worker.close_input()
+            while pending:
+                yield from answer(worker)
+            worker.finish()
         finally:
             worker.stop()
 
 
 def _serve() -> None:
-    """The worker: the locus, then (start, pairs) chunks until stdin closes."""
-    import mappy
-
-    from whimscreen.sequencing.align import align_pair, aligner
+    """The worker: the locus, then chunks of (bases of mate 1, of mate 2) until stdin closes; answers each
+    chunk with the primary hits of its pairs."""
+    from whimscreen.sequencing.align import aligner, primary_hits
 
     inp = sys.stdin.buffer
     out = os.fdopen(os.dup(1), "wb")
@@ -160,13 +177,11 @@ def _serve() -> None:
         buf = mappy.ThreadBuffer()
         while True:
             try:
-                start, pairs = pickle.load(inp)
+                seqs = pickle.load(inp)
             except EOFError:
                 break
-            reads = []
-            for n, (r1, r2) in enumerate(pairs, start):
-                reads.extend(align_pair(al, buf, r1, r2, n))
-            pickle.dump(reads, out, protocol=pickle.HIGHEST_PROTOCOL)
+            hits = [primary_hits(al, buf, s1, s2) for s1, s2 in seqs]
+            pickle.dump(hits, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
     except Exception as exc:  # one line back to the parent
         pickle.dump(f"{type(exc).__name__}: {exc}".splitlines()[0][:500], out)
