@@ -200,8 +200,43 @@ def ours_only(sizes: list[int]) -> None:
         print("\n".join(sizes_table(demo_locus(), Path(tmp), sizes, peer=False)), flush=True)
 
 
+def worker_cost(pairs: int, rounds: int = 2) -> None:
+    """CPU (parent + workers) and wall of the analysis of ``pairs`` simulated pairs with paired alignment
+    all in process and all through worker processes, alternated ``rounds`` times; printed:
+    ``python bench/memory.py --worker-cost 200000``."""
+    locus, layout = demo_locus(), amplicon_layout()
+    truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(os.environ.get("WHIMSCREEN_BENCH_CACHE", tmp))
+        run = _cached(
+            cache / f"m{pairs}",
+            lambda p: simulate(locus, truth, layout, pairs // len(layout.amplicons), p, seed=42),
+        )
+        code = (
+            "import resource, sys, time; from pathlib import Path; from whimscreen.sequencing import align;"
+            "from whimscreen.calling.pipeline import analyze_paths; from whimscreen.reference.demo import "
+            "demo_locus; align.IN_PROCESS_PAIRS = int(sys.argv[1]); t0 = time.perf_counter();"
+            "analyze_paths([Path(sys.argv[2]), Path(sys.argv[3])], 'S', None, demo_locus(), "
+            "primers=Path(sys.argv[4])); wall = time.perf_counter() - t0;"
+            "cpu = sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, "
+            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))); print(f'{wall:.1f} {cpu:.1f}')"
+        )
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        print("| alignment | wall (s) | CPU user+sys, all processes (s) | load average |\n|---|---|---|---|")
+        for _ in range(rounds):
+            for label, first in (("in process", 10**12), ("worker processes", 0)):
+                args = [str(first), *map(str, run.fastq), str(run.primers_bed)]
+                out = subprocess.run(
+                    [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
+                ).stdout.split()
+                load = Path("/proc/loadavg").read_text().split()[0]
+                print(f"| {label} | {out[0]} | {out[1]} | {load} |", flush=True)
+
+
 if __name__ == "__main__":
-    if "--ours" in sys.argv:
+    if "--worker-cost" in sys.argv:
+        worker_cost(int(sys.argv[sys.argv.index("--worker-cost") + 1]))
+    elif "--ours" in sys.argv:
         ours_only([int(n) for n in sys.argv[sys.argv.index("--ours") + 1].split(",")])
     else:
         print(main(quick="--quick" in sys.argv))
