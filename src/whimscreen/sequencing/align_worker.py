@@ -4,9 +4,10 @@ mappy 2.31 keeps a copy of mate 2 for every pair aligned in paired mode and neve
 ``mm_map_aux``, about 160 bytes a pair; docs/validation-mappy-leak.md).  The only way to get that memory
 back without changing a result is to end the process that holds it: past the first pairs (aligned in the
 caller's process, ``align.IN_PROCESS_PAIRS``) pairs go in chunks to a worker process, and after
-``PAIRS_PER_WORKER`` pairs that worker is ended and a fresh one started.  Each pair is aligned with the
-same aligner settings, fragment number and code (``align.align_pair``) as in process, and the chunks come
-back in order, so the reads handed to the caller are the same.
+``PAIRS_PER_WORKER`` pairs that worker is ended and a fresh one started.  The worker makes the same mappy
+call with the same aligner (``align.primary_hits``) and the parent makes the reads from its hits with the
+same code as in process (``align.placed_reads``), numbering fragments in input order, so the reads handed
+to the caller are the same.
 
 Parent and worker talk over the worker's stdin/stdout with pickle frames (a plain ``subprocess``, so it
 works from daemonic processes too, where ``multiprocessing`` may not start children).  At most
@@ -39,7 +40,7 @@ _EOF = object()
 
 
 class _Worker:
-    """One worker process aligning to ``locus``; chunks in, their aligned reads out, in order."""
+    """One worker process aligning to ``locus``: chunks of bases in, their primary hits out, in order."""
 
     def __init__(self, locus):
         import whimscreen
@@ -48,13 +49,17 @@ class _Worker:
         src = str(Path(whimscreen.__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "whimscreen.sequencing.align_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            env=env,
-        )
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "whimscreen.sequencing.align_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.stderr,
+                env=env,
+            )
+        except OSError as exc:
+            self.stderr.close()
+            raise AnalysisError(f"cannot start the alignment worker process: {exc}") from exc
         self.answers: queue.Queue = queue.Queue()  # never more than IN_FLIGHT + 1 items (see send)
         self.reader = threading.Thread(target=self._read, daemon=True, name="whimscreen-align-reader")
         self.reader.start()
