@@ -202,7 +202,8 @@ def ours_only(sizes: list[int]) -> None:
 
 def worker_cost(pairs: int, rounds: int = 2) -> None:
     """CPU (parent + workers) and wall of the analysis of ``pairs`` simulated pairs with paired alignment
-    all in process and all through worker processes, alternated ``rounds`` times; printed:
+    all in process and all through worker processes, alternated ``rounds`` times, with a digest of the
+    whole analysis (calls, QC, inputs: the same in both); printed:
     ``python bench/memory.py --worker-cost 200000``."""
     locus, layout = demo_locus(), amplicon_layout()
     truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
@@ -215,14 +216,19 @@ def worker_cost(pairs: int, rounds: int = 2) -> None:
         code = (
             "import resource, sys, time; from pathlib import Path; from whimscreen.sequencing import align;"
             "from whimscreen.calling.pipeline import analyze_paths; from whimscreen.reference.demo import "
-            "demo_locus; align.IN_PROCESS_PAIRS = int(sys.argv[1]); t0 = time.perf_counter();"
-            "analyze_paths([Path(sys.argv[2]), Path(sys.argv[3])], 'S', None, demo_locus(), "
+            "demo_locus; import hashlib; align.IN_PROCESS_PAIRS = int(sys.argv[1]); t0 = time.perf_counter();"
+            "a = analyze_paths([Path(sys.argv[2]), Path(sys.argv[3])], 'S', None, demo_locus(), "
             "primers=Path(sys.argv[4])); wall = time.perf_counter() - t0;"
             "cpu = sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, "
-            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))); print(f'{wall:.1f} {cpu:.1f}')"
+            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)));"
+            "digest = hashlib.sha256(repr(a).encode()).hexdigest()[:12];"
+            "print(f'{wall:.1f} {cpu:.1f} {digest} {len(a.calls)}')"
         )
         env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-        print("| alignment | wall (s) | CPU user+sys, all processes (s) | load average |\n|---|---|---|---|")
+        print(
+            "| alignment | wall (s) | CPU user+sys, all processes (s) | load average | calls "
+            "| analysis digest |\n|---|---|---|---|---|---|"
+        )
         for _ in range(rounds):
             for label, first in (("in process", 10**12), ("worker processes", 0)):
                 args = [str(first), *map(str, run.fastq), str(run.primers_bed)]
@@ -230,7 +236,7 @@ def worker_cost(pairs: int, rounds: int = 2) -> None:
                     [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
                 ).stdout.split()
                 load = Path("/proc/loadavg").read_text().split()[0]
-                print(f"| {label} | {out[0]} | {out[1]} | {load} |", flush=True)
+                print(f"| {label} | {out[0]} | {out[1]} | {load} | {out[3]} | {out[2]} |", flush=True)
 
 
 if __name__ == "__main__":
