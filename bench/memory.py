@@ -31,19 +31,18 @@ QUICK_SIZES = (20_000, 50_000)
 DEEP_PAIRS_PER_AMPLICON = 3000  # beyond the cap: each amplicon's 3,000 forward reads start in one window
 DEEP_SAMPLES, QUICK_DEEP_SAMPLES = 6, 2
 DOC = ROOT / "docs" / "validation-memory.md"
+WORKER_COST_PAIRS = {False: 200_000, True: 20_000}  # by quick
 NOTES = """Before issue 12 every read was kept for the indel comparison: 387 MB at ~100k pairs, 714 MB
-at ~400k, 2.18 GB at 1M (the issue's figures).  What still grows is not this code's, and it does pass 400 MB:
-mappy 2.31 keeps a copy of mate 2 for every pair aligned in paired mode (python/cmappy.h `mm_map_aux`:
-`strdup(seq2)`, never freed), 160 bytes per pair (docs/validation-mappy-leak.md, `bench/mappy_leak.py`:
-a fresh ThreadBuffer does not release it, single-end alignment does not grow).  At 2M pairs the peak was
-418 MB (row above, measured on its own with this bench's code: 462 s wall, niced, load average ~5; the
-peer was not run at that size).  Not fixed yet: aligning the mates separately would stop the growth but
-changes MAPQ for ~3% of reads and the placement of a few (results change); the fix that keeps every
-result is to align in a worker process restarted every few hundred thousand pairs (its memory counted with
-ours), or a mappy release that frees the copy.  The wall times were taken on a machine shared with other
-jobs (load average 10-20): they and their ratio move with that load.  CPU time is steadier: at 200k pairs
-the analysis took 22.6-23.7 s user against 23.2-26.8 s before this change (the two run back to back),
-108 s user at 1M pairs."""
+at ~400k, 2.18 GB at 1M (the issue's figures).  After the read cap, what still grew was mappy 2.31's copy of
+mate 2 for every pair aligned in paired mode (python/cmappy.h `mm_map_aux`: `strdup(seq2)`, never freed),
+160 bytes per pair (docs/validation-mappy-leak.md): 280 MB at 1M pairs, 418 MB at 2M, one process.  Now,
+past the first 100,000 pairs, paired alignment runs in a worker process replaced every 200,000 pairs
+(`sequencing/align_worker.py`): the leak held at once stays under ~48 MB whatever the input, and every read
+and call is the same as aligned in process (`tests/sequencing/test_align_worker.py`; the digests below).
+The tree's peak is an upper bound: each live process's own peak is added, whenever it occurred.  Runs
+of up to 100,000 pairs and single-end reads never start a worker.  The wall times were taken on a machine
+shared with other jobs (load average 5-10): they and their ratio move with that load; CPU time is
+steadier."""
 
 
 def _ours(fastq, primers, out: Path) -> tuple[float, float, float]:
@@ -159,6 +158,7 @@ def main(quick: bool = False) -> str:
         work = Path(tmp)
         sizes = sizes_table(locus, work, QUICK_SIZES if quick else SIZES)
         deep = deep_recall(locus, work, QUICK_DEEP_SAMPLES if quick else DEEP_SAMPLES)
+    cost = worker_cost(WORKER_COST_PAIRS[quick])
     text = "\n".join(
         [
             "# Memory (bench/memory.py)",
@@ -186,6 +186,13 @@ def main(quick: bool = False) -> str:
             "",
             *deep,
             "",
+            "## Cost of the alignment worker",
+            "",
+            f"{WORKER_COST_PAIRS[quick]:,} pairs analysed with every pair aligned in process, then with every"
+            " pair aligned through worker processes (alternately; CPU of the parent and its workers):",
+            "",
+            *cost,
+            "",
             NOTES,
         ]
     )
@@ -200,11 +207,11 @@ def ours_only(sizes: list[int]) -> None:
         print("\n".join(sizes_table(demo_locus(), Path(tmp), sizes, peer=False)), flush=True)
 
 
-def worker_cost(pairs: int, rounds: int = 2) -> None:
+def worker_cost(pairs: int, rounds: int = 2) -> list[str]:
     """CPU (parent + workers) and wall of the analysis of ``pairs`` simulated pairs with paired alignment
     all in process and all through worker processes, alternated ``rounds`` times, with a digest of the
-    whole analysis (calls, QC, inputs: the same in both); printed:
-    ``python bench/memory.py --worker-cost 200000``."""
+    whole analysis (calls, QC, inputs: the same in both); alone: ``python bench/memory.py --worker-cost
+    200000``."""
     locus, layout = demo_locus(), amplicon_layout()
     truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
     with tempfile.TemporaryDirectory() as tmp:
@@ -225,10 +232,11 @@ def worker_cost(pairs: int, rounds: int = 2) -> None:
             "print(f'{wall:.1f} {cpu:.1f} {digest} {len(a.calls)}')"
         )
         env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-        print(
+        lines = [
             "| alignment | wall (s) | CPU user+sys, all processes (s) | load average | calls "
-            "| analysis digest |\n|---|---|---|---|---|---|"
-        )
+            "| analysis digest |",
+            "|---|---|---|---|---|---|",
+        ]
         for _ in range(rounds):
             for label, first in (("in process", 10**12), ("worker processes", 0)):
                 args = [str(first), *map(str, run.fastq), str(run.primers_bed)]
@@ -236,12 +244,14 @@ def worker_cost(pairs: int, rounds: int = 2) -> None:
                     [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
                 ).stdout.split()
                 load = Path("/proc/loadavg").read_text().split()[0]
-                print(f"| {label} | {out[0]} | {out[1]} | {load} | {out[3]} | {out[2]} |", flush=True)
+                lines.append(f"| {label} | {out[0]} | {out[1]} | {load} | {out[3]} | {out[2]} |")
+                print(lines[-1], flush=True)
+    return lines
 
 
 if __name__ == "__main__":
     if "--worker-cost" in sys.argv:
-        worker_cost(int(sys.argv[sys.argv.index("--worker-cost") + 1]))
+        print("\n".join(worker_cost(int(sys.argv[sys.argv.index("--worker-cost") + 1]))))
     elif "--ours" in sys.argv:
         ours_only([int(n) for n in sys.argv[sys.argv.index("--ours") + 1].split(",")])
     else:
