@@ -38,9 +38,10 @@ mate 2 for every pair aligned in paired mode (python/cmappy.h `mm_map_aux`: `str
 160 bytes per pair (docs/validation-mappy-leak.md): 280 MB at 1M pairs, 418 MB at 2M, one process.  Now,
 past the first 100,000 pairs, paired alignment runs in a worker process replaced every 200,000 pairs
 (`sequencing/align_worker.py`): the leak held at once stays under ~48 MB whatever the input, and every read
-and call is the same as aligned in process (`tests/sequencing/test_align_worker.py`; the digests below).
+and call is the same as aligned in process (`tests/sequencing/test_align_worker.py`; the digests above).
 The tree's peak is an upper bound: each live process's own peak is added, whenever it occurred.  Runs
-of up to 100,000 pairs and single-end reads never start a worker.  The wall times were taken on a machine
+of up to 100,000 pairs and single-end reads never start a worker (a 200k-pair run aligns only its last
+100k pairs in one, the cost table sends every pair through workers).  The wall times were taken on a machine
 shared with other jobs (load average 5-10): they and their ratio move with that load; CPU time is
 steadier."""
 
