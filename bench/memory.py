@@ -64,21 +64,25 @@ def _ours(fastq, primers, out: Path) -> tuple[float, float, float]:
 def _tree_peak(proc: subprocess.Popen, every: float = 0.05) -> tuple[int, int]:
     """Until ``proc`` ends: the largest sum, over the processes alive at one sample, of each one's peak RSS
     (VmHWM, kB; an upper bound of the tree's peak that a short spike between samples cannot escape), and
-    the largest single process's peak."""
+    the largest single process's peak.  A child caught between fork and exec (its command line still the
+    parent's) is skipped: it shows the parent's pages as its own."""
     import psutil
 
     root, tree, largest = psutil.Process(proc.pid), 0, 0
     while proc.poll() is None:
         total = 0
         try:
+            command = root.cmdline()
             procs = [root, *root.children(recursive=True)]
         except psutil.Error:
             procs = []
         for p in procs:
             try:
+                if p is not root and p.cmdline() == command:
+                    continue  # forked, not yet exec'd
                 with open(f"/proc/{p.pid}/status") as fh:
                     hwm = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:"))
-            except (OSError, StopIteration, ValueError):
+            except (OSError, StopIteration, ValueError, psutil.Error):
                 continue  # ended between the listing and the read (its last peak was sampled before)
             total += hwm
             largest = max(largest, hwm)
