@@ -31,40 +31,73 @@ QUICK_SIZES = (20_000, 50_000)
 DEEP_PAIRS_PER_AMPLICON = 3000  # beyond the cap: each amplicon's 3,000 forward reads start in one window
 DEEP_SAMPLES, QUICK_DEEP_SAMPLES = 6, 2
 DOC = ROOT / "docs" / "validation-memory.md"
+WORKER_COST_PAIRS = {False: 200_000, True: 20_000}  # by quick
 NOTES = """Before issue 12 every read was kept for the indel comparison: 387 MB at ~100k pairs, 714 MB
-at ~400k, 2.18 GB at 1M (the issue's figures).  What still grows is not this code's, and it does pass 400 MB:
-mappy 2.31 keeps a copy of mate 2 for every pair aligned in paired mode (python/cmappy.h `mm_map_aux`:
-`strdup(seq2)`, never freed), 160 bytes per pair (docs/validation-mappy-leak.md, `bench/mappy_leak.py`:
-a fresh ThreadBuffer does not release it, single-end alignment does not grow).  At 2M pairs the peak was
-418 MB (row above, measured on its own with this bench's code: 462 s wall, niced, load average ~5; the
-peer was not run at that size).  Not fixed yet: aligning the mates separately would stop the growth but
-changes MAPQ for ~3% of reads and the placement of a few (results change); the fix that keeps every
-result is to align in a worker process restarted every few hundred thousand pairs (its memory counted with
-ours), or a mappy release that frees the copy.  The wall times were taken on a machine shared with other
-jobs (load average 10-20): they and their ratio move with that load.  CPU time is steadier: at 200k pairs
-the analysis took 22.6-23.7 s user against 23.2-26.8 s before this change (the two run back to back),
-108 s user at 1M pairs."""
+at ~400k, 2.18 GB at 1M (the issue's figures).  After the read cap, what still grew was mappy 2.31's copy of
+mate 2 for every pair aligned in paired mode (python/cmappy.h `mm_map_aux`: `strdup(seq2)`, never freed),
+160 bytes per pair (docs/validation-mappy-leak.md): 280 MB at 1M pairs, 418 MB at 2M, one process.  Now,
+past the first 100,000 pairs, paired alignment runs in a worker process replaced every 200,000 pairs
+(`sequencing/align_worker.py`): the leak held at once stays under ~48 MB whatever the input, and every read
+and call is the same as aligned in process (`tests/sequencing/test_align_worker.py`; the digests above).
+The tree's peak is an upper bound: each live process's own peak is added, whenever it occurred.  Runs
+of up to 100,000 pairs and single-end reads never start a worker (a 200k-pair run aligns only its last
+100k pairs in one, the cost table sends every pair through workers).  The wall times were taken on a machine
+shared with other jobs (load average 5-10): they and their ratio move with that load; CPU time is
+steadier."""
 
 
-def _ours(fastq, primers, out: Path) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of ``whimscreen analyze`` in a fresh process (GNU time)."""
-    mem = out.parent / "ours.mem"
-    cmd = ["/usr/bin/time", "-o", str(mem), "-f", "%M", sys.executable, "-m", "whimscreen", "analyze"]
+def _ours(fastq, primers, out: Path) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) of the whole process tree and of its largest process, for
+    ``whimscreen analyze`` in a fresh process (paired alignment runs partly in worker processes)."""
+    cmd = [sys.executable, "-m", "whimscreen", "analyze"]
     cmd += [*map(str, fastq), "--sample", "BIG", "--out", str(out), "--primers", str(primers)]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    tree, largest = _tree_peak(proc)
     wall = time.perf_counter() - t0
-    return wall, int(mem.read_text().split()[-1]) / 1024
+    if proc.returncode:
+        raise SystemExit(f"whimscreen analyze failed (exit {proc.returncode})")
+    return wall, tree / 1024, largest / 1024
 
 
-def sizes_table(locus, work: Path, sizes) -> list[str]:
+def _tree_peak(proc: subprocess.Popen, every: float = 0.05) -> tuple[int, int]:
+    """Until ``proc`` ends: the largest sum, over the processes alive at one sample, of each one's peak RSS
+    (VmHWM, kB; an upper bound of the tree's peak that a short spike between samples cannot escape), and
+    the largest single process's peak.  A child caught between fork and exec (its command line still the
+    parent's) is skipped: it shows the parent's pages as its own."""
+    import psutil
+
+    root, tree, largest = psutil.Process(proc.pid), 0, 0
+    while proc.poll() is None:
+        total = 0
+        try:
+            command = root.cmdline()
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            procs = []
+        for p in procs:
+            try:
+                if p is not root and p.cmdline() == command:
+                    continue  # forked, not yet exec'd
+                with open(f"/proc/{p.pid}/status") as fh:
+                    hwm = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:"))
+            except (OSError, StopIteration, ValueError, psutil.Error):
+                continue  # ended between the listing and the read (its last peak was sampled before)
+            total += hwm
+            largest = max(largest, hwm)
+        tree = max(tree, total)
+        time.sleep(every)
+    return tree, largest
+
+
+def sizes_table(locus, work: Path, sizes, peer: bool = True) -> list[str]:
     layout = amplicon_layout()
     truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
     lines = [
-        "| read pairs | whimscreen wall (s) | whimscreen peak RSS (MB) | peer wall (s) | peer peak RSS (MB) "
-        "| ratio (whimscreen / peer wall) |",
-        "|---|---|---|---|---|---|",
+        "| read pairs | whimscreen wall (s) | whimscreen peak RSS, all processes (MB) | largest process (MB) "
+        "| peer wall (s) | peer peak RSS (MB) | ratio (whimscreen / peer wall) |",
+        "|---|---|---|---|---|---|---|",
     ]
     cache = Path(os.environ.get("WHIMSCREEN_BENCH_CACHE", work))
     cache.mkdir(parents=True, exist_ok=True)
@@ -73,12 +106,13 @@ def sizes_table(locus, work: Path, sizes) -> list[str]:
             cache / f"m{pairs}",
             lambda p, n=pairs: simulate(locus, truth, layout, n // len(layout.amplicons), p, seed=42),
         )
-        wall, rss = _ours(run.fastq, run.primers_bed, work / f"out{pairs}")
+        wall, rss, largest = _ours(run.fastq, run.primers_bed, work / f"out{pairs}")
         (work / "peer.mem").unlink(missing_ok=True)  # _peer appends each stage's peak there
-        peer = _peer(locus, run, work)
-        pw, pm = peer if peer else (float("nan"), float("nan"))
+        theirs = _peer(locus, run, work) if peer else None
+        pw, pm = theirs if theirs else (float("nan"), float("nan"))
         lines.append(
-            f"| {run.n_fragments:,} | {wall:.1f} | {rss:.0f} | {pw:.1f} | {pm:.0f} | {wall / pw:.2f} |"
+            f"| {run.n_fragments:,} | {wall:.1f} | {rss:.0f} | {largest:.0f} | {pw:.1f} | {pm:.0f} "
+            f"| {wall / pw:.2f} |"
         )
     return lines
 
@@ -129,6 +163,7 @@ def main(quick: bool = False) -> str:
         work = Path(tmp)
         sizes = sizes_table(locus, work, QUICK_SIZES if quick else SIZES)
         deep = deep_recall(locus, work, QUICK_DEEP_SAMPLES if quick else DEEP_SAMPLES)
+    cost = worker_cost(WORKER_COST_PAIRS[quick])
     text = "\n".join(
         [
             "# Memory (bench/memory.py)",
@@ -137,8 +172,10 @@ def main(quick: bool = False) -> str:
             + (" --quick (smaller sizes)" if quick else "")
             + f" on {os.cpu_count()} shared CPUs. Amplicon panel (220 bp, 2x150 reads, gzip FASTQ pairs),",
             "12 germline variants; whimscreen runs as the CLI in a fresh process (interpretation and the",
-            "JSON included), peak RSS from GNU time; the peer's peak RSS is its largest stage's (they run",
-            "concurrently in the pipe), its wall time the whole pipe's on the same cores.",
+            "JSON included); its peak RSS is the whole process tree's (the CLI and its alignment worker: the",
+            "largest sum of the live processes' peaks, sampled every 0.05 s) beside its largest process's;",
+            "the peer's peak RSS is its largest stage's (they run concurrently in the pipe), its wall time",
+            "the whole pipe's on the same cores.",
             "",
             *sizes,
             "",
@@ -154,6 +191,13 @@ def main(quick: bool = False) -> str:
             "",
             *deep,
             "",
+            "## Cost of the alignment worker",
+            "",
+            f"{WORKER_COST_PAIRS[quick]:,} pairs analysed with every pair aligned in process, then with every"
+            " pair aligned through worker processes (alternately; CPU of the parent and its workers):",
+            "",
+            *cost,
+            "",
             NOTES,
         ]
     )
@@ -161,5 +205,59 @@ def main(quick: bool = False) -> str:
     return text
 
 
+def ours_only(sizes: list[int]) -> None:
+    """Rows of the sizes table for ``sizes`` without the peer, printed (the doc is not rewritten):
+    ``python bench/memory.py --ours 1000000,2000000``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n".join(sizes_table(demo_locus(), Path(tmp), sizes, peer=False)), flush=True)
+
+
+def worker_cost(pairs: int, rounds: int = 2) -> list[str]:
+    """CPU (parent + workers) and wall of the analysis of ``pairs`` simulated pairs with paired alignment
+    all in process and all through worker processes, alternated ``rounds`` times, with a digest of the
+    whole analysis (calls, QC, inputs: the same in both); alone: ``python bench/memory.py --worker-cost
+    200000``."""
+    locus, layout = demo_locus(), amplicon_layout()
+    truth = random_truth(locus, 12, seed=99, afs=(0.5, 1.0), avoid=layout.primers())
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(os.environ.get("WHIMSCREEN_BENCH_CACHE", tmp))
+        run = _cached(
+            cache / f"m{pairs}",
+            lambda p: simulate(locus, truth, layout, pairs // len(layout.amplicons), p, seed=42),
+        )
+        code = (
+            "import resource, sys, time; from pathlib import Path; from whimscreen.sequencing import align;"
+            "from whimscreen.calling.pipeline import analyze_paths; from whimscreen.reference.demo import "
+            "demo_locus; import hashlib; align.IN_PROCESS_PAIRS = int(sys.argv[1]); t0 = time.perf_counter();"
+            "a = analyze_paths([Path(sys.argv[2]), Path(sys.argv[3])], 'S', None, demo_locus(), "
+            "primers=Path(sys.argv[4])); wall = time.perf_counter() - t0;"
+            "cpu = sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, "
+            "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)));"
+            "digest = hashlib.sha256(repr(a).encode()).hexdigest()[:12];"
+            "print(f'{wall:.1f} {cpu:.1f} {digest} {len(a.calls)}')"
+        )
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        lines = [
+            "| alignment | wall (s) | CPU user+sys, all processes (s) | load average | calls "
+            "| analysis digest |",
+            "|---|---|---|---|---|---|",
+        ]
+        for _ in range(rounds):
+            for label, first in (("in process", 10**12), ("worker processes", 0)):
+                args = [str(first), *map(str, run.fastq), str(run.primers_bed)]
+                out = subprocess.run(
+                    [sys.executable, "-c", code, *args], env=env, check=True, capture_output=True, text=True
+                ).stdout.split()
+                load = Path("/proc/loadavg").read_text().split()[0]
+                lines.append(f"| {label} | {out[0]} | {out[1]} | {load} | {out[3]} | {out[2]} |")
+                print(lines[-1], flush=True)
+    return lines
+
+
 if __name__ == "__main__":
-    print(main(quick="--quick" in sys.argv))
+    if "--worker-cost" in sys.argv:
+        print("\n".join(worker_cost(int(sys.argv[sys.argv.index("--worker-cost") + 1]))))
+    elif "--ours" in sys.argv:
+        ours_only([int(n) for n in sys.argv[sys.argv.index("--ours") + 1].split(",")])
+    else:
+        print(main(quick="--quick" in sys.argv))
