@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from whimscreen.web.app import AppConfig, create_app
 
 #: answers that are files, not JSON: they declare their media type instead
-FILE_TYPES = {"application/pdf", "text/csv"}
+FILE_TYPES = {"application/pdf", "text/csv", "application/vnd.apache.parquet"}
 
 
 @pytest.fixture(scope="module")
