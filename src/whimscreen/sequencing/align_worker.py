@@ -177,14 +177,29 @@ def _serve() -> None:
     inp = sys.stdin.buffer
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, never into the frames
+    # the next chunks are read while this one is aligned (mappy frees the GIL), so that the parent's
+    # sending never waits for an alignment to end; the parent keeps at most IN_FLIGHT chunks out
+    chunks: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        try:
+            while True:
+                chunks.put(pickle.load(inp))
+        except EOFError:
+            chunks.put(_EOF)
+        except Exception as exc:  # a frame cut short: reported like any failure of the worker
+            chunks.put(exc)
+
     try:
         al = aligner(pickle.load(inp))
         buf = mappy.ThreadBuffer()
+        threading.Thread(target=read, daemon=True, name="whimscreen-align-input").start()
         while True:
-            try:
-                seqs = pickle.load(inp)
-            except EOFError:
+            seqs = chunks.get()
+            if seqs is _EOF:
                 break
+            if isinstance(seqs, Exception):
+                raise seqs
             hits = [primary_hits(al, buf, s1, s2) for s1, s2 in seqs]
             pickle.dump(hits, out, protocol=pickle.HIGHEST_PROTOCOL)
             out.flush()
