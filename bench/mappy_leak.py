@@ -154,8 +154,8 @@ fresh ThreadBuffer does not release it: mappy's `mm_map_aux` (python/cmappy.h) c
 reverse-complement it and never frees the copy (later minimap2 sources free it; the 2.31 wheel does not).
 Aligning the mates separately does not grow, but changes MAPQ for a few percent of reads, so it is not a
 drop-in fix: results would change.  What whimscreen does instead (`sequencing/align_worker.py`): past
-the first 100,000 pairs, paired alignment runs in a worker process that is replaced every 200,000 pairs,
-so at most ~300,000 pairs' copies (~48 MB) are held at once, with every read unchanged
+the first 2,000 pairs, paired alignment runs in a worker process that is replaced every 200,000 pairs,
+so at most ~202,000 pairs' copies (~32 MB) are held at once, with every read unchanged
 (`tests/sequencing/test_align_worker.py`); docs/validation-memory.md has the whole runs."""
 
 
