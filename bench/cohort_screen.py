@@ -27,7 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from command_env import whimscreen_env  # noqa: E402
 from whimscreen.reference.demo import demo_locus  # noqa: E402
 from whimscreen.screening import simulate_cohort as sc  # noqa: E402
 
@@ -87,11 +89,7 @@ def _subreaper() -> bool:
 
 
 def _env() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if HOME is not None:
-        env["WHIMSCREEN_HOME"] = str(HOME)
-    return env
+    return whimscreen_env(HOME)
 
 
 def _timed(cmd: list[str]) -> tuple[float, float]:

@@ -24,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from command_env import whimscreen_env  # noqa: E402
 from whimscreen.reference.demo import demo_locus  # noqa: E402
 from whimscreen.reference.variant import GenomicVariant  # noqa: E402
 from whimscreen.sequencing.simulate_amplicons import AMPLICONS, write_sample  # noqa: E402
@@ -79,11 +81,7 @@ HOME: Path | None = None  # the data home of the measured processes (set in main
 
 
 def _env() -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if HOME is not None:
-        env["WHIMSCREEN_HOME"] = str(HOME)
-    return env
+    return whimscreen_env(HOME)
 
 
 def _tracy() -> str | None:
