@@ -247,12 +247,17 @@ def test_a_file_saved_by_a_spreadsheet_is_read(sqlite_portal, outputs, tmp_path)
     assert s["candidate"] == "WHIM-1" and s["file_row"] == 2
 
 
-def test_positive_counts_through_the_replacement_of_a_rejected_sample(sqlite_portal, outputs, tmp_path):
-    tsv = addressed(outputs["case-find"], tmp_path / "r.tsv", {"WHIM-1": DOC})
-    _import(sqlite_portal.login("coordinator"), tsv)
-    doc = sqlite_portal.login("physician")
+def _ordered_from_suggestion(portal, outputs, tmp_path) -> dict:
+    """WHIM-1 of the case-find output suggested to the physician, who orders from it."""
+    tsv = addressed(outputs["case-find"], tmp_path / "addressed.tsv", {"WHIM-1": DOC})
+    _import(portal.login("coordinator"), tsv)
+    doc = portal.login("physician")
     (s,) = ok(doc.get("/api/suggestions"))
-    order = consent_and_order_from(doc, eligible_patient(doc), s["id"])
+    return consent_and_order_from(doc, eligible_patient(doc), s["id"])
+
+
+def test_positive_counts_through_the_replacement_of_a_rejected_sample(sqlite_portal, outputs, tmp_path):
+    order = _ordered_from_suggestion(sqlite_portal, outputs, tmp_path)
     tech = sqlite_portal.login("technologist")
     sample = ok(tech.post(f"/api/orders/{order['id']}/accession", json={"specimen_type": "saliva"}), 201)
     ok(tech.post(f"/api/samples/{sample['id']}/reject", json={"reason": "haemolysed"}))
@@ -267,11 +272,8 @@ def test_positive_counts_through_the_replacement_of_a_rejected_sample(sqlite_por
 
 
 def test_an_order_cancelled_after_a_suggestion_is_not_counted_as_ordered(sqlite_portal, outputs, tmp_path):
-    tsv = addressed(outputs["case-find"], tmp_path / "c.tsv", {"WHIM-1": DOC})
-    _import(sqlite_portal.login("coordinator"), tsv)
+    order = _ordered_from_suggestion(sqlite_portal, outputs, tmp_path)
     doc = sqlite_portal.login("physician")
-    (s,) = ok(doc.get("/api/suggestions"))
-    order = consent_and_order_from(doc, eligible_patient(doc), s["id"])
     with unit_of_work(sqlite_portal.app.state.sessions) as db:
         counts = funnel_counts(db, "case-find")
         assert (counts["ordered"], counts["cancelled"]) == (1, 0)
