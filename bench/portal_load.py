@@ -268,10 +268,14 @@ def main() -> None:
     ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
     ap.add_argument("--append", action="store_true", help="add to the configurations already in --out")
+    ap.add_argument("--keep", type=Path, help="keep each configuration's data home and request log here")
     args = ap.parse_args()
     saved = args.out.with_suffix(".json")
     results = json.loads(saved.read_text()) if args.append and saved.exists() else []
     with tempfile.TemporaryDirectory(prefix="portal-load-") as tmp:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = tempfile.mkdtemp(prefix="portal-load-", dir=args.keep)
         for db in args.db.split(","):
             for workers in (int(w) for w in args.workers.split(",")):
                 for users in (int(u) for u in args.users.split(",")):

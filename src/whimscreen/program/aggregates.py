@@ -25,49 +25,54 @@ def _days(pairs) -> dict:
 
 def summary(db: Session, actor) -> dict:
     require_role(actor, "coordinator")
-    proband = Order.kind == "proband"
-    by_status = dict(
-        db.execute(select(Order.status, func.count()).where(proband).group_by(Order.status)).all()
-    )
-    by_result = dict(
-        db.execute(
-            select(Order.result_category, func.count())
-            .where(Order.status == "reported", proband)
-            .group_by(Order.result_category)
-        ).all()
-    )
+    counts = _counts(db)
+    by_status, by_result = counts["proband"]
     reported = db.execute(
         select(Order.created_at, Sample.received_at, Order.reported_at)
         .join(Sample, Sample.order_id == Order.id)
-        .where(Order.status == "reported", proband)
+        .where(Order.status == "reported", Order.kind == "proband")
     ).all()
+    relatives_count = config.relatives_count(db)
+    enrolled = sum(
+        n
+        for kind, (statuses, _) in counts.items()
+        if kind == "proband" or relatives_count
+        for s, n in statuses.items()
+        if s not in orders.NOT_ENROLLED
+    )
     return {
         "capacity": config.capacity(db),
-        "enrolled": orders.enrolled_count(db),
+        "enrolled": enrolled,  # as orders.enrolled_count counts, from the same two queries
         "waitlisted": by_status.get("waitlisted", 0),
         "by_status": {s: by_status.get(s, 0) for s in orders.STATUSES},
         "results": {c: by_result.get(c, 0) for c in CATEGORIES},
         "turnaround_order_to_report": _days((o, r) for o, _, r in reported),
         "turnaround_receipt_to_report": _days((s, r) for _, s, r in reported),
-        "relatives": _relatives(db),
+        "relatives": _relatives(counts["familial"], relatives_count),
     }
 
 
-def _relatives(db: Session) -> dict:
+def _counts(db: Session) -> dict[str, tuple[dict, dict]]:
+    """Per kind of order (proband, familial): orders by status, and reported orders by result category."""
+    out: dict[str, tuple[dict, dict]] = {"proband": ({}, {}), "familial": ({}, {})}
+    for kind, status, n in db.execute(
+        select(Order.kind, Order.status, func.count()).group_by(Order.kind, Order.status)
+    ):
+        out.setdefault(kind, ({}, {}))[0][status] = n
+    for kind, category, n in db.execute(
+        select(Order.kind, Order.result_category, func.count())
+        .where(Order.status == "reported")
+        .group_by(Order.kind, Order.result_category)
+    ):
+        out.setdefault(kind, ({}, {}))[1][category] = n
+    return out
+
+
+def _relatives(counts: tuple[dict, dict], count_against_capacity: bool) -> dict:
     """Relatives' familial variant tests, counted apart from the probands (issue 15)."""
-    familial = Order.kind == "familial"
-    by_status = dict(
-        db.execute(select(Order.status, func.count()).where(familial).group_by(Order.status)).all()
-    )
-    by_result = dict(
-        db.execute(
-            select(Order.result_category, func.count())
-            .where(familial, Order.status == "reported")
-            .group_by(Order.result_category)
-        ).all()
-    )
+    by_status, by_result = counts
     return {
-        "count_against_capacity": config.relatives_count(db),
+        "count_against_capacity": count_against_capacity,
         "open": sum(by_status.get(s, 0) for s in orders.OPEN),
         "by_status": {s: by_status.get(s, 0) for s in orders.STATUSES},
         "results": {c: by_result.get(c, 0) for c in FAMILIAL_CATEGORIES},

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,14 +20,29 @@ from whimscreen.program.users import require_role
 DEFAULT_CAPACITY = 300
 
 
+_LOADED = "whimscreen.settings"  # Session.info: (transaction, {key: value}) of the settings read in it
+
+
+def _values(db: Session) -> dict[str, str]:
+    """Every setting read once per unit of work (one query; the table holds a handful of rows), so that a
+    page asking for several settings, or for one that was never set, makes one query, not one each."""
+    cached = db.info.get(_LOADED)
+    if cached is not None and cached[0] is db.get_transaction():
+        return cached[1]
+    values = dict(db.execute(select(Setting.key, Setting.value)).all())
+    db.info[_LOADED] = (db.get_transaction(), values)  # a later transaction of this session reads again
+    return values
+
+
 def _get(db: Session, key: str, lock: bool = False) -> str | None:
     if lock:
-        from sqlalchemy import select
-
-        row = db.scalar(select(Setting).where(Setting.key == key).with_for_update())
-    else:
-        row = db.get(Setting, key)
-    return row.value if row else None
+        # the row as committed now (populate_existing: not a copy read earlier in this unit of work); later
+        # reads of other settings are made again after the lock, so they see what was committed before it
+        locked = select(Setting).where(Setting.key == key).with_for_update()
+        row = db.scalar(locked.execution_options(populate_existing=True))
+        db.info.pop(_LOADED, None)
+        return row.value if row else None
+    return _values(db).get(key)
 
 
 def _set(db: Session, key: str, value: str) -> None:
@@ -36,6 +52,8 @@ def _set(db: Session, key: str, value: str) -> None:
     else:
         row.value = value
     db.flush()
+    if _LOADED in db.info:
+        db.info[_LOADED][1][key] = value
 
 
 def _ensure(db: Session, key: str, value: str) -> None:

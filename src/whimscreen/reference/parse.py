@@ -39,6 +39,11 @@ def _parser() -> hgvs.parser.Parser:
     return hgvs.parser.Parser()
 
 
+def load_grammar() -> None:
+    """Load the HGVS grammar now (a server does it as it starts, not inside its first request)."""
+    _parser()
+
+
 MAX_DIGITS = 10  # no position or offset on or near the locus (chr2 is 243 Mb) needs more digits
 MAX_LENGTH = 10_000  # characters of an expression (an insertion may spell out a few thousand bases)
 

@@ -79,8 +79,10 @@ def clinvar_anchors() -> tuple[ClinVarAnchor, ...]:
     return tuple(ClinVarAnchor(*r[:4]) for r in rows)
 
 
+@cache
 def data_digest() -> str:
-    """SHA-256 over the shipped reference files, stamped on results (which facts were used)."""
+    """SHA-256 over the shipped reference files, stamped on results (which facts were used); the package's
+    files do not change while it runs, so it is computed once (every page carries the reference stamp)."""
     h = hashlib.sha256()
     for name in sorted(p.name for p in DATA.iterdir() if p.name.endswith((".fa", ".tsv"))):
         h.update(name.encode())

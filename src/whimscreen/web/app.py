@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from whimscreen.errors import ConfigError
-from whimscreen.program import jobs
+from whimscreen.program import jobs, warm
 from whimscreen.program.housekeeping import Housekeeper
 from whimscreen.program.mailer import SmtpConfig
 from whimscreen.program.report_render import ReportRenderer
@@ -113,6 +113,8 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
         app.state.worker = worker
         if app.state.renderer is not None and cfg.start_worker:
             app.state.renderer.warm()  # the rendering process starts beside the server, not at the 1st report
+        if cfg.start_worker:
+            warm.in_background()  # readers and grammar loaded before users arrive, not in their requests
         mail = Housekeeper(app.state.sessions, cfg.smtp) if cfg.start_worker else None
         if mail is not None:
             mail.start()

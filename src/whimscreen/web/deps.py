@@ -21,7 +21,7 @@ from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
 from whimscreen.program.users import LAB
 from whimscreen.web.schemas import Id
-from whimscreen.web.security import check_csrf, session_of, submitted_csrf
+from whimscreen.web.security import check_csrf, session_and_user, submitted_csrf
 
 
 async def db_slot(request: Request) -> AsyncIterator[None]:
@@ -56,11 +56,11 @@ DB = Depends(get_db, scope="function")  # commit before the response is sent
 
 
 def current_user(request: Request, db: Session = DB, csrf: str | None = Depends(submitted_csrf)) -> User:
-    record = session_of(db, request)
-    if record is None:
+    found = session_and_user(db, request)
+    if found is None:
         raise NotAuthenticated("log in first")
-    user = db.get(User, record.user_id)
-    if user is None or user.status != "active":
+    record, user = found
+    if user.status != "active":
         raise NotAuthenticated("this account is not active")
     check_csrf(request, csrf, record.csrf_token)
     request.state.user, request.state.csrf = user, record.csrf_token

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from whimscreen.program.errors import Forbidden
@@ -98,6 +98,12 @@ def start_session(db: Session, request: Request, response: Response, user: User)
 
 
 def session_of(db: Session, request: Request) -> WebSession | None:
+    found = session_and_user(db, request)
+    return found[0] if found else None
+
+
+def session_and_user(db: Session, request: Request) -> tuple[WebSession, User] | None:
+    """The request's live session and its user, read in one query."""
     raw = request.cookies.get(SESSION_COOKIE)
     if not raw:
         return None
@@ -105,16 +111,18 @@ def session_of(db: Session, request: Request) -> WebSession | None:
         token = URLSafeSerializer(request.app.state.secret, salt="session").loads(raw)
     except BadSignature:
         return None
-    record = db.get(WebSession, _digest(token))
-    if record is None:
+    both = select(WebSession, User).join(User, User.id == WebSession.user_id)
+    found = db.execute(both.where(WebSession.id == _digest(token))).first()
+    if found is None:
         return None
+    record, user = found
     now, (_, idle) = utcnow(), _limits(request)
     last = record.last_seen_at or record.created_at
     if record.expires_at < now or last + idle < now:
         return None
     if now - last > _TOUCH_EVERY:
         record.last_seen_at = now
-    return record
+    return record, user
 
 
 def end_session(db: Session, request: Request, response: Response) -> None:

@@ -1,0 +1,39 @@
+"""What a server process loads once, before its first upload or sign-out asks for it.
+
+The readers (cyvcf2, pysam), the HGVS grammar and the sign-out's modules are imported lazily so that the
+command line starts fast; in a server they were loaded inside the first upload (~0.2-0.4 s) and the first
+sign-out (~0.15 s) of each process, holding the interpreter lock while other requests waited.  The server
+loads them in a background thread as it starts (``web/app.py``), before users arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+log = logging.getLogger(__name__)
+
+
+def load() -> None:
+    import cyvcf2  # noqa: F401  (upload checks of VCF/BCF)
+    import pysam  # noqa: F401  (upload checks of BAM/CRAM/FASTQ)
+
+    from whimscreen.program import families, family_evidence, signout, upload_check  # noqa: F401
+    from whimscreen.reference.parse import load_grammar
+    from whimscreen.reporting import pedigree_svg  # noqa: F401
+
+    load_grammar()
+
+
+def in_background() -> threading.Thread:
+    """Load in a daemon thread; a failure is logged (the first request then loads what it needs)."""
+
+    def run() -> None:
+        try:
+            load()
+        except Exception:  # never stops the server: the lazy imports remain
+            log.exception("warming the server process failed")
+
+    thread = threading.Thread(target=run, name="whimscreen-warm", daemon=True)
+    thread.start()
+    return thread
