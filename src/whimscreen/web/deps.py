@@ -1,7 +1,8 @@
 """Dependencies: the request's unit of work, the current user, role checks and object-level scope.
 
 Every dependency and endpoint that touches the database is a plain ``def`` (FastAPI runs it in the thread
-pool); only ``db_slot`` and the CSRF body read are ``async`` and they do no database work.
+pool); only ``db_slot``, the CSRF body read and the role check are ``async`` and they do no database work
+(the role check reads the user the thread-pool dependency loaded: one thread hop fewer per request).
 
 Deny by default: every route that is not public declares ``role(...)`` or an object scope, and the
 authorization matrix test (tests/web/test_authorization.py) fails for any route without an expectation.
@@ -72,7 +73,7 @@ def current_user(request: Request, db: Session = DB, csrf: str | None = Depends(
 def role(*roles: str):
     """A dependency allowing only active users of these roles (403 otherwise)."""
 
-    def check(user: User = Depends(current_user)) -> User:
+    async def check(user: User = Depends(current_user)) -> User:  # no I/O: on the loop, no thread hop
         if user.role not in roles:
             raise Forbidden(f"a {user.role} may not do this")
         return user
