@@ -9,7 +9,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # each a module with main(quick) -> str
-BENCHES = ["ngs", "sanger", "memory", "mappy_leak", "sanger_speed", "detection_limit", "cohort_screen"]
+BENCHES = [
+    "ngs",
+    "sanger",
+    "memory",
+    "mappy_leak",
+    "sanger_speed",
+    "detection_limit",
+    "cohort_screen",
+    "server_gc",
+]
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
