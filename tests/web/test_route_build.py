@@ -1,0 +1,37 @@
+"""The server builds FastAPI's route state (dependency graphs, validators) as it starts, not inside the
+first request that reaches each router (where it held the GIL ~0.15 s while other requests waited)."""
+
+from __future__ import annotations
+
+import anyio
+import fastapi.routing
+import pytest
+from fastapi.testclient import TestClient
+
+from whimscreen.web.app import AppConfig, _build_routes, create_app
+
+
+@pytest.fixture
+def built(monkeypatch):
+    calls = []
+    original = fastapi.routing._IncludedRouter._build_effective_context
+
+    def counting(self, route):
+        calls.append(route)
+        return original(self, route)
+
+    monkeypatch.setattr(fastapi.routing._IncludedRouter, "_build_effective_context", counting)
+    return calls
+
+
+@pytest.mark.parametrize("at_start", [False, True])
+def test_no_route_is_built_inside_a_request_once_started(tmp_path, built, at_start):
+    app = create_app(AppConfig(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'p.db'}", start_worker=False))
+    if at_start:
+        anyio.run(_build_routes, app)
+        assert len(built) > 50  # every router's routes, from one request that matched none
+        built.clear()
+    client = TestClient(app)  # no lifespan: the pages below need no database
+    for path in ("/login", "/register", "/static/style.css"):
+        assert client.get(path).status_code == 200, path
+    assert (len(built) == 0) is at_start
