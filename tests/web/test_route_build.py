@@ -26,7 +26,8 @@ def built(monkeypatch):
 
 @pytest.mark.parametrize("at_start", [False, True])
 def test_no_route_is_built_inside_a_request_once_started(tmp_path, built, at_start):
-    app = create_app(AppConfig(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'p.db'}", start_worker=False))
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    app = create_app(AppConfig(home=tmp_path, database_url=url, start_worker=False))
     if at_start:
         anyio.run(_build_routes, app)
         assert len(built) > 50  # every router's routes, from one request that matched none
