@@ -36,3 +36,25 @@ def test_no_route_is_built_inside_a_request_once_started(tmp_path, built, at_sta
     for path in ("/login", "/register", "/static/style.css"):
         assert client.get(path).status_code == 200, path
     assert (len(built) == 0) is at_start
+
+
+def test_no_template_is_compiled_inside_a_request_once_started(tmp_path, monkeypatch):
+    from jinja2 import Environment
+
+    from whimscreen.web.templating import compile_all, templates
+
+    templates().env.cache.clear()  # as in a new process
+    compile_all()
+    compiled = []
+    original = Environment.compile
+
+    def counting(self, *args, **kwargs):
+        compiled.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting)
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    client = TestClient(create_app(AppConfig(home=tmp_path, database_url=url, start_worker=False)))
+    for path in ("/login", "/register"):
+        assert client.get(path).status_code == 200, path
+    assert compiled == []

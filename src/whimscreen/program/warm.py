@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,16 @@ def freeze() -> None:
     gc.freeze()
 
 
-def in_background() -> threading.Thread:
-    """Load, then freeze, in a daemon thread; a failure is logged (the first request then loads what it
-    needs)."""
+def in_background(*also: Callable[[], None]) -> threading.Thread:
+    """Load (and whatever ``also`` loads, e.g. the web layer's templates), then freeze, in a daemon thread;
+    a failure is logged (the first request then loads what it needs)."""
 
     def run() -> None:
-        try:
-            load()
-        except Exception:  # never stops the server: the lazy imports remain
-            log.exception("warming the server process failed")
+        for step in (load, *also):
+            try:
+                step()
+            except Exception:  # never stops the server: the lazy loading remains
+                log.exception("warming the server process failed")
         freeze()
 
     thread = threading.Thread(target=run, name="whimscreen-warm", daemon=True)

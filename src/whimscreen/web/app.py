@@ -27,6 +27,7 @@ from whimscreen.web.errors import install_error_handlers
 from whimscreen.web.headers import SecurityHeaders
 from whimscreen.web.limits import BodySizeLimit, RequestSlots
 from whimscreen.web.security import load_secret
+from whimscreen.web.templating import compile_all
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def create_app(config: AppConfig | None = None) -> FastAPI:
             app.state.renderer.warm()  # the rendering process starts beside the server, not at the 1st report
         if cfg.start_worker:
             await _build_routes(app)  # before the first request, as the loop starts
-            warm.in_background()  # readers and grammar loaded before users arrive, not in their requests
+            warm.in_background(compile_all)  # readers, grammar, templates: before users arrive
         mail = Housekeeper(app.state.sessions, cfg.smtp) if cfg.start_worker else None
         if mail is not None:
             mail.start()

@@ -18,6 +18,13 @@ def templates() -> Jinja2Templates:
     return t
 
 
+def compile_all() -> None:
+    """Compile every page template now (a server does it as it starts, not in the first request of each)."""
+    env = templates().env
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 def reference_stamp(home: Path) -> dict:
     from whimscreen.reference import get_locus
 
