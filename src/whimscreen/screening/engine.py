@@ -19,8 +19,9 @@ from collections.abc import Iterator
 
 from whimscreen.errors import InputFileError
 
-#: what a worker process needs, imported once in the fork server ("__main__": the command's own module)
-WORKER_PRELOAD = ["__main__", "distributed", "whimscreen.screening.tasks"]
+#: what a worker process needs, imported once in the fork server ("__main__": the command's own module;
+#: ``worker_server``: Dask, the screening code and the server's quick exit)
+WORKER_PRELOAD = ["__main__", "whimscreen.screening.worker_server"]
 MP_METHOD = "forkserver"
 
 
