@@ -1,5 +1,6 @@
 """The fork server of a local cluster's workers leaves at once when the command ends (no teardown of its
-imported libraries), and importing its preload module anywhere else changes nothing at exit."""
+imported libraries), and importing its preload module anywhere else changes nothing at exit; the workers it
+forks start with Dask's package versions read already (sent when a worker registers)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,19 @@ import atexit, pathlib
 atexit.register(lambda: pathlib.Path({mark!r}).write_text("the interpreter's exit ran"))
 """
 
+WORKER = """
+def versions_read():
+    from distributed.versions import _version_cached
+    print("versions read", _version_cached.cache_info().currsize)
+"""
+
 CLIENT = """
 import multiprocessing, sys
 from multiprocessing import forkserver
 ctx = multiprocessing.get_context("forkserver")
 ctx.set_forkserver_preload(["probe", "whimscreen.screening.worker_server"])
-p = ctx.Process(target=print, args=("forked",))
+import worker
+p = ctx.Process(target=worker.versions_read)
 p.start(); p.join()
 print(forkserver._forkserver._forkserver_pid, p.exitcode)
 """
@@ -45,11 +53,13 @@ def _wait_gone(pid: int, seconds: float = 30) -> None:
 def test_the_fork_server_skips_the_interpreters_exit(tmp_path):
     mark = tmp_path / "exit-ran"
     (tmp_path / "probe.py").write_text(PROBE.format(mark=str(mark)))
+    (tmp_path / "worker.py").write_text(WORKER)
     proc = _run(CLIENT, tmp_path)
     assert proc.returncode == 0, proc.stderr
     forked, last = proc.stdout.splitlines()
     server, exitcode = map(int, last.split())
-    assert forked == "forked" and exitcode == 0  # the server still forks working children
+    assert exitcode == 0  # the server still forks working children, which have Dask's versions read
+    assert forked.startswith("versions read ") and int(forked.split()[-1]) >= 6
     _wait_gone(server)
     assert not mark.exists()  # its exit handlers (and teardown) were skipped
 

@@ -16,8 +16,13 @@ import os
 import sys
 
 import distributed  # noqa: F401  (the workers' Dask)
+from distributed.versions import get_versions
 
 import whimscreen.screening.tasks  # noqa: F401  (the workers' screening code)
+
+# A worker sends its package versions when it registers with the scheduler: read from the installed
+# packages' metadata (and ``uname -p`` run in a subprocess) once here, cached for every worker forked.
+get_versions()
 
 
 def _imported_by_fork_server() -> bool:
