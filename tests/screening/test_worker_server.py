@@ -1,6 +1,7 @@
 """The fork server of a local cluster's workers leaves at once when the command ends (no teardown of its
-imported libraries), and importing its preload module anywhere else changes nothing at exit; the workers it
-forks start with Dask's package versions read already (sent when a worker registers)."""
+imported libraries); the workers it forks start with Dask's package versions read already (sent when a
+worker registers) and the server's imports frozen out of their garbage collections.  Importing its preload
+module anywhere else changes nothing (collector, exit)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ atexit.register(lambda: pathlib.Path({mark!r}).write_text("the interpreter's exi
 
 WORKER = """
 def versions_read():
+    import gc
     from distributed.versions import _version_cached
-    print("versions read", _version_cached.cache_info().currsize)
+    print("versions read", _version_cached.cache_info().currsize, gc.isenabled(), gc.get_freeze_count())
 """
 
 CLIENT = """
@@ -59,7 +61,9 @@ def test_the_fork_server_skips_the_interpreters_exit(tmp_path):
     forked, last = proc.stdout.splitlines()
     server, exitcode = map(int, last.split())
     assert exitcode == 0  # the server still forks working children, which have Dask's versions read
-    assert forked.startswith("versions read ") and int(forked.split()[-1]) >= 6
+    label, versions, collector, frozen = forked.rsplit(" ", 3)
+    assert label == "versions read" and int(versions) >= 6
+    assert collector == "True" and int(frozen) > 10_000  # the collector on, the server's imports frozen
     _wait_gone(server)
     assert not mark.exists()  # its exit handlers (and teardown) were skipped
 
@@ -67,7 +71,10 @@ def test_the_fork_server_skips_the_interpreters_exit(tmp_path):
 def test_imported_elsewhere_the_exit_is_the_usual_one(tmp_path):
     mark = tmp_path / "exit-ran"
     (tmp_path / "probe.py").write_text(PROBE.format(mark=str(mark)))
-    code = "import probe, sys\nimport whimscreen.screening.worker_server\nsys.stdout.write('kept')"
+    code = (
+        "import gc, probe, sys\nimport whimscreen.screening.worker_server\n"
+        "sys.stdout.write(f'kept {gc.isenabled()} {gc.get_freeze_count()}')"
+    )
     proc = _run(code, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "kept" and mark.read_text() == "the interpreter's exit ran"
+    assert proc.stdout == "kept True 0" and mark.read_text() == "the interpreter's exit ran"

@@ -1,28 +1,27 @@
 """What the fork server of a local cluster's workers imports (``engine.WORKER_PRELOAD``): Dask's worker
-and the screening code, once, before the workers are forked; and, in that server only, a quick exit.
+and the screening code, once, before the workers are forked; and, in that server only:
 
-The fork server ends when the command ends.  Its heap (Dask, numpy, pysam, the naming code) would then be
-torn down object by object and garbage-collected, ~0.2 s after the command's own exit, with the command's
-standard output and error still open (a caller reading them waits that long).  It has nothing to flush or
-clean up (the workers it forked end on their own), so it leaves at once instead.  Imported anywhere else
-(a worker started another way, a test), the module only imports.
+- the garbage collector paused during those imports (they create a few hundred thousand objects that live
+  as long as the process; the collector would scan them again and again while they are created), then
+  those objects frozen: a forked worker's collections leave them alone instead of walking (and so copying,
+  page by page) the server's whole heap;
+- Dask's package versions read once (a worker sends them when it registers with the scheduler: read from
+  the installed packages' metadata, with ``uname -p`` run in a subprocess), cached for every worker;
+- a quick exit.  The fork server ends when the command ends.  Its heap would then be torn down object by
+  object, ~0.2 s after the command's own exit, with the command's standard output and error still open (a
+  caller reading them waits that long).  It has nothing to flush or clean up (the workers it forked end on
+  their own), so it leaves at once instead.
+
+Imported anywhere else (a worker started another way, a test), the module only imports.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import sys
-
-import distributed  # noqa: F401  (the workers' Dask)
-from distributed.versions import get_versions
-
-import whimscreen.screening.tasks  # noqa: F401  (the workers' screening code)
-
-# A worker sends its package versions when it registers with the scheduler: read from the installed
-# packages' metadata (and ``uname -p`` run in a subprocess) once here, cached for every worker forked.
-get_versions()
 
 
 def _imported_by_fork_server() -> bool:
@@ -37,6 +36,16 @@ def _imported_by_fork_server() -> bool:
     return False
 
 
+FORK_SERVER = _imported_by_fork_server()
+if FORK_SERVER:
+    gc.disable()
+
+import distributed  # noqa: E402, F401  (the workers' Dask)
+from distributed.versions import get_versions  # noqa: E402
+
+import whimscreen.screening.tasks  # noqa: E402, F401  (the workers' screening code)
+
+
 def _leave(server: int) -> None:
     if os.getpid() != server:  # not the server (a forked child ends by its own os._exit anyway)
         return
@@ -46,5 +55,8 @@ def _leave(server: int) -> None:
     os._exit(0)
 
 
-if _imported_by_fork_server():
+if FORK_SERVER:
+    get_versions()
+    gc.freeze()
+    gc.enable()
     atexit.register(_leave, os.getpid())
