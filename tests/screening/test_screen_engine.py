@@ -1,5 +1,6 @@
-"""The local cluster of a screen: one-thread worker processes forked from the fork server, without Dask's
-stack-sampling profiler (a screen has no dashboard to show it)."""
+"""The local cluster of a screen: one-thread worker processes forked from the fork server, without the
+diagnostics that only feed Dask's dashboard (a screen has none): no stack-sampling profiler, the event
+loop's responsiveness checked every second, the machine's use recorded every 2 s without disk counters."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ from whimscreen.screening import engine
 
 
 def _worker_setup(dask_worker) -> dict:
-    return {"callbacks": sorted(dask_worker.periodic_callbacks), "threads": dask_worker.state.nthreads}
+    return {
+        "callbacks": sorted(dask_worker.periodic_callbacks),
+        "threads": dask_worker.state.nthreads,
+        "tick": dask_worker._tick_interval,
+        "monitor": dask_worker.periodic_callbacks["monitor"].callback_time,
+        "disk": "disk_read" in dask_worker.monitor.quantities,
+    }
 
 
-def test_local_workers_run_without_the_profiler():
+def test_local_workers_run_without_the_dashboards_diagnostics():
     with engine.local_cluster(1) as client:
         [setup] = client.run(_worker_setup).values()
+        scheduler_tick = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)
     assert setup["threads"] == 1
-    assert "heartbeat" in setup["callbacks"]  # the worker's own periodic callbacks are listed
+    assert "heartbeat" in setup["callbacks"] and "memory_monitor" in setup["callbacks"]  # these run
     assert not [c for c in setup["callbacks"] if c.startswith("profile")]
+    assert setup["tick"] == scheduler_tick == 1.0
+    assert setup["monitor"] == 2000 and setup["disk"] is False
