@@ -26,3 +26,17 @@ def test_local_workers_run_without_the_dashboards_diagnostics():
     assert not [c for c in setup["callbacks"] if c.startswith("profile")]
     assert setup["tick"] == scheduler_tick == 1.0
     assert setup["monitor"] == 2000 and setup["disk"] is False
+
+
+def test_leaving_the_cluster_returns_at_once_and_its_workers_stop_in_the_background():
+    import os
+    from pathlib import Path
+
+    engine.wait_closed()  # (an earlier test's cluster)
+    with engine.local_cluster(1) as client:
+        [pid] = client.run(os.getpid).values()
+    closing = [t for t in engine._CLOSING if t.name == "closing the local Dask cluster"]
+    assert len(closing) == 1 and not closing[0].daemon  # the interpreter waits for it at exit
+    engine.wait_closed()
+    assert not engine._CLOSING and not closing[0].is_alive()
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
