@@ -105,7 +105,7 @@ def close_in_background(client, cluster) -> None:
             cluster.close()
 
     thread = threading.Thread(target=close, name="closing the local Dask cluster")
-    _CLOSING.append(thread)
+    _CLOSING[:] = [t for t in _CLOSING if t.is_alive()] + [thread]
     thread.start()
 
 
