@@ -39,11 +39,15 @@ def _imported_by_fork_server() -> bool:
 FORK_SERVER = _imported_by_fork_server()
 if FORK_SERVER:
     gc.disable()
+try:
+    import distributed  # noqa: F401  (the workers' Dask)
+    from distributed.versions import get_versions
 
-import distributed  # noqa: E402, F401  (the workers' Dask)
-from distributed.versions import get_versions  # noqa: E402
-
-import whimscreen.screening.tasks  # noqa: E402, F401  (the workers' screening code)
+    import whimscreen.screening.tasks  # noqa: F401  (the workers' screening code)
+finally:
+    if FORK_SERVER:  # (also when an import failed: the workers must not inherit a paused collector)
+        gc.freeze()
+        gc.enable()
 
 
 def _leave(server: int) -> None:
@@ -56,7 +60,6 @@ def _leave(server: int) -> None:
 
 
 if FORK_SERVER:
-    get_versions()
-    gc.freeze()
-    gc.enable()
+    with contextlib.suppress(Exception):  # (a failure leaves each worker to read them itself)
+        get_versions()
     atexit.register(_leave, os.getpid())
