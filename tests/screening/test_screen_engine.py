@@ -40,3 +40,24 @@ def test_leaving_the_cluster_returns_at_once_and_its_workers_stop_in_the_backgro
     engine.wait_closed()
     assert not engine._CLOSING and not closing[0].is_alive()
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def _starting() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name.startswith("starting the local Dask cluster")]
+
+
+def test_the_caller_prepares_its_work_while_the_workers_start():
+    import pytest
+
+    engine.wait_closed()
+    with engine.start_local(1) as connect:
+        assert [t.is_alive() for t in _starting()] == [True]  # control is back before the cluster is up
+        client = connect()
+        assert client.submit(sum, [1, 2]).result() == 3
+    with pytest.raises(ValueError, match="a mistake"), engine.start_local(1):
+        raise ValueError("a mistake in the preparation")  # before connecting: the cluster still closes
+    closing = list(engine._CLOSING)
+    engine.wait_closed()
+    assert closing and not any(t.is_alive() for t in closing)

@@ -51,17 +51,19 @@ def screen(
     from whimscreen.screening.cohort import ScreenContext
     from whimscreen.screening.run import screen as run_screen
 
-    locus = active_locus()
-    ctx = ScreenContext(
-        locus,
-        use_kb=not no_kb,
-        knowledge_base=knowledge_base(locus, no_kb),
-        population=population_table(),
-        reference_fasta=str(reference_fasta) if reference_fasta else None,
-        min_depth=min_depth,
-    )
+    def context() -> ScreenContext:  # made while the local cluster's workers start
+        locus = active_locus()
+        return ScreenContext(
+            locus,
+            use_kb=not no_kb,
+            knowledge_base=knowledge_base(locus, no_kb),
+            population=population_table(),
+            reference_fasta=str(reference_fasta) if reference_fasta else None,
+            min_depth=min_depth,
+        )
+
     with progress_bar() as progress:
-        summary = run_screen(inputs, out, ctx, workers=workers, scheduler=scheduler, progress=progress)
+        summary = run_screen(inputs, out, context, workers=workers, scheduler=scheduler, progress=progress)
     f = summary["files"]
     typer.echo(
         f"{f['given']} file(s): {f['screened']} screened, "
