@@ -61,12 +61,17 @@ Second round (quiet machine before it: loop 0.95 s, 2 workers 1.69 s = 1.78x, 2.
   command's CPU per second, ~10 after): profiler off, tick 1 s, monitor 2 s without disk counters.
 - An indexed VCF whose index shows no record over the locus (most of a cohort's files) is no longer opened
   a second time with cyvcf2 after pysam has read its header and looked the region up.
-- The local cluster closes in the background while the outputs are written; Rich's progress module is
-  imported only when the output is a terminal.
+- The local cluster starts in a thread of its own while the command makes the screen's context (locus,
+  knowledge base) and reads the inputs, and closes in the background while the outputs are written; the
+  command then leaves by `os._exit` (exit status kept) once its exit handlers have run, without tearing
+  down Dask's heap (~0.04 s). Rich's progress module is imported only when the output is a terminal.
 
+Interleaved with the code before the second round on this machine under load (2.7 to 4.4, so wall times
+are inflated): 2 workers 1.95-2.65 s wall and 2.2-2.8 s CPU (before: 2.5-3.4 s, 2.9-3.6 s), 1 worker
+2.1-2.2 s and 2.1-2.3 s (2.7-3.1 s, 2.7-3.1 s), one VCF 1.4-1.6 s and 1.4-1.5 s (1.6-1.9 s, 1.7-1.8 s).
 What is left is mostly the fixed cost of a fresh command on each of the two cores: the command's Python,
-Typer (which builds pydantic validators for its options) and Dask imports (~0.6 s CPU), and at the same
-time the fork server's Dask and screening imports (~0.55 s), then the local cluster's start (~0.1 s)."""
+Typer (which builds pydantic validators for its options) and Dask imports (~0.55 s CPU), and at the same
+time the fork server's Dask and screening imports (~0.45 s), then the workers' start (~0.1 s)."""
 
 
 def make_cohort(locus, work: Path, size: dict) -> tuple[list[str], dict, Path]:
