@@ -69,7 +69,7 @@ Second round (quiet machine before it: loop 0.95 s, 2 workers 1.69 s = 1.78x, 2.
 Interleaved with the code before the second round on this machine under load (2.7 to 4.4, so wall times
 are inflated): 2 workers 1.95-2.65 s wall and 2.2-2.8 s CPU (before: 2.5-3.4 s, 2.9-3.6 s), 1 worker
 2.1-2.2 s and 2.1-2.3 s (2.7-3.1 s, 2.7-3.1 s), one VCF 1.4-1.6 s and 1.4-1.5 s (1.6-1.9 s, 1.7-1.8 s).
-On the quiet machine (the table above, load 0.65 to 0.82), against the numbers before the second round:
+On the quiet machine (the table above, load 0.6 to 0.8), against the numbers before the second round:
 2 workers 1.26 s wall (1.69), 1.34x the loop (1.78x), 2.1 s CPU (2.7); 1 worker 1.55 s (2.32), 2.2 s CPU
 (3.0); one VCF 0.76 s (1.16), 1.3 s CPU (1.7); every file reused 0.99 s (1.25). A run a minute later, with
 the load rising to 1.7 during it, gave 1.72x: on this shared machine the ratio depends on the load.
