@@ -40,31 +40,42 @@ HOME: Path | None = None  # the data home of the measured commands (set in main)
 
 
 NOTES = """Where the time went (issue 16, item 2), measured on this shared machine with this bench's method.
-Before these changes (load 5.8 to 8.2, 2026-12-02): 2 workers 9.1 s wall and 5.9 s CPU, 1 worker 10.0 s
-and 5.0 s, one VCF 2.7 s CPU. Causes and changes:
 
-- The resumable state was synced to disk once per file: 1,000 fsyncs, 2.5 s on this disk. Now one line per
-  batch, synced at most once a second and at the end (`screening/state.py`).
-- Each worker process was spawned, imported Python, Dask and WHIMscreen again (0.5 s per run) and mapped the
-  knowledge base itself (0.2-0.3 s of HGVS parsing each). Now the workers fork from a fork server that
-  imports Dask and the screening code once, started before the command imports Typer so that its imports
-  run on the other core (`screening/engine.py`, `cli/__init__.py`); the knowledge base (the data home's
-  active release, which the screen did not use before) is mapped once by the command (cached in the data
-  home) and sent to the workers with the other settings; the command no longer imports the readers and the
-  caller (tasks go through `screening/worker_entry.py`).
-- The mosaic CRAM's re-call (~0.4 s) shared a 50-file task with the joint VCF, whose sample batches waited
-  for it: each BAM/CRAM is now a task of its own, submitted first, then the other files largest first.
-- The interpreter's shutdown after a screen's imports took 0.2-0.5 s of garbage collection: the collector's
-  heap is frozen at exit. htslib's messages are captured into reused temporary files (two fewer files per
-  VCF); summary.json is written a sample per line (json's indenting encoder is pure Python).
+First round (load 5.8 to 8.2, 2026-12-02): 2 workers 9.1 s wall and 5.9 s CPU, 1 worker 10.0 s and 5.0 s,
+one VCF 2.7 s CPU; after it 3.2, 2.9 and 1.7 s CPU. The state was synced once per file (now once a second);
+workers were spawned, each importing Dask and WHIMscreen and mapping the knowledge base (now forked from a
+fork server started before the command imports Typer, the knowledge base mapped once by the command); the
+CRAM's re-call held up the joint VCF's batches (each BAM/CRAM is now a task of its own, first); the
+interpreter's shutdown collected the heap (now frozen at exit).
 
-After, at the same load: 2 workers 3.2 s CPU, 1 worker 2.9 s, one VCF 1.7 s. Results unchanged
-(tests/screening). What is left is the fixed cost of a fresh command (row "one of the VCFs"): the command's
-Python, Typer and Dask imports (~0.7 s CPU) and, on the other core at the same time, the fork server's
-(~0.55 s), then the local cluster's start (~0.2 s) and close. The work itself is ~0.6 ms of CPU per
-single-sample VCF in a worker (about half of it opening the file twice: pysam for a header that cannot
-crash the process, cyvcf2 for the records), against ~1.5 ms per `bcftools view` process, so the ratio to
-the loop falls as a cohort grows; for 1,000 files the fixed cost keeps it above 1.5x."""
+Second round (quiet machine before it: loop 0.95 s, 2 workers 1.69 s = 1.78x, 2.7 s CPU; one VCF 1.16 s,
+1.7 s CPU), each change measured by the process tree's CPU time:
+
+- The fork server tore its heap down after the command's exit (~0.2 s with the command's output still
+  open): it now leaves at once (`screening/worker_server.py`, which the server preloads).
+- Each worker read its package versions from the installed packages' metadata when it registered (~0.04 s,
+  ``uname -p`` in a subprocess included): read once by the fork server, before forking. The server imports
+  with the garbage collector paused and freezes its heap before forking.
+- Dask's dashboard-only diagnostics: the workers sampled their own stacks every 10 ms (0.2-0.3 s of CPU
+  per screen), every server ticked every 20 ms and recorded the machine's use every 0.5 s (~50 ms of the
+  command's CPU per second, ~10 after): profiler off, tick 1 s, monitor 2 s without disk counters.
+- An indexed VCF whose index shows no record over the locus (most of a cohort's files) is no longer opened
+  a second time with cyvcf2 after pysam has read its header and looked the region up.
+- The local cluster starts in a thread of its own while the command makes the screen's context (locus,
+  knowledge base) and reads the inputs, and closes in the background while the outputs are written; the
+  command then leaves by `os._exit` (exit status kept) once its exit handlers have run, without tearing
+  down Dask's heap (~0.04 s). Rich's progress module is imported only when the output is a terminal.
+
+Interleaved with the code before the second round on this machine under load (2.7 to 4.4, so wall times
+are inflated): 2 workers 1.95-2.65 s wall and 2.2-2.8 s CPU (before: 2.5-3.4 s, 2.9-3.6 s), 1 worker
+2.1-2.2 s and 2.1-2.3 s (2.7-3.1 s, 2.7-3.1 s), one VCF 1.4-1.6 s and 1.4-1.5 s (1.6-1.9 s, 1.7-1.8 s).
+On the quiet machine (the table above, load 0.6 to 0.8), against the numbers before the second round:
+2 workers 1.26 s wall (1.69), 1.34x the loop (1.78x), 2.1 s CPU (2.7); 1 worker 1.55 s (2.32), 2.2 s CPU
+(3.0); one VCF 0.76 s (1.16), 1.3 s CPU (1.7); every file reused 0.99 s (1.25). A run a minute later, with
+the load rising to 1.7 during it, gave 1.72x: on this shared machine the ratio depends on the load.
+What is left is mostly the fixed cost of a fresh command on each of the two cores: the command's Python,
+Typer (which builds pydantic validators for its options) and Dask imports (~0.55 s CPU), and at the same
+time the fork server's Dask and screening imports (~0.45 s), then the workers' start (~0.1 s)."""
 
 
 def make_cohort(locus, work: Path, size: dict) -> tuple[list[str], dict, Path]:

@@ -13,16 +13,36 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
+#: the exit status of the command once ``main`` has ended (the last one, if called again in a process)
+EXIT_STATUS: list[int] = []
+
+
 def _start_screen_workers() -> None:
     """``whimscreen screen`` on a local cluster: the fork server of its worker processes starts first,
     before the command line parser (Typer) is imported, so that its imports (Dask, the screening code) run
-    on another core while this process does its own."""
+    on another core while this process does its own.  The command also ends by ``_quick_exit``."""
     args = sys.argv[1:]
     if args[:1] != ["screen"] or any(a in ("--help", "-h") or a.startswith("--scheduler") for a in args):
         return
+    atexit.register(_quick_exit)  # first of all: the last exit handler to run
     from whimscreen.screening.engine import start_worker_server
 
     start_worker_server()
+
+
+def _quick_exit() -> None:
+    """After every other exit handler (the local cluster is closed, the outputs are written and closed),
+    leave without tearing down the screen's heap object by object (~0.04 s after Dask's imports), with
+    the command's exit status.  When ``main`` did not end (an exception escaped it), the interpreter ends
+    as usual, reporting it."""
+    if not EXIT_STATUS:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            return  # the interpreter reports it as usual
+    os._exit(EXIT_STATUS[-1])
 
 
 _start_screen_workers()
@@ -103,8 +123,20 @@ def main() -> None:
         gc.enable()
     try:
         _run()
+    except SystemExit as exc:
+        EXIT_STATUS.append(_status(exc.code))
+        raise
+    else:
+        EXIT_STATUS.append(0)
     finally:
         gc.unfreeze()
+
+
+def _status(code) -> int:
+    """The process's exit status for ``sys.exit(code)`` (a message is printed and gives 1)."""
+    if code is None:
+        return 0
+    return code & 0xFF if isinstance(code, int) else 1
 
 
 def _run() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from whimscreen.cli.common import active_locus
 from whimscreen.cli.interpret import NoKbOption, knowledge_base, population_table
@@ -49,32 +51,19 @@ def screen(
     from whimscreen.screening.cohort import ScreenContext
     from whimscreen.screening.run import screen as run_screen
 
-    locus = active_locus()
-    ctx = ScreenContext(
-        locus,
-        use_kb=not no_kb,
-        knowledge_base=knowledge_base(locus, no_kb),
-        population=population_table(),
-        reference_fasta=str(reference_fasta) if reference_fasta else None,
-        min_depth=min_depth,
-    )
-    columns = (
-        TextColumn("screening"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("tasks"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("screen", total=None)
-        summary = run_screen(
-            inputs,
-            out,
-            ctx,
-            workers=workers,
-            scheduler=scheduler,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+    def context() -> ScreenContext:  # made while the local cluster's workers start
+        locus = active_locus()
+        return ScreenContext(
+            locus,
+            use_kb=not no_kb,
+            knowledge_base=knowledge_base(locus, no_kb),
+            population=population_table(),
+            reference_fasta=str(reference_fasta) if reference_fasta else None,
+            min_depth=min_depth,
         )
+
+    with progress_bar() as progress:
+        summary = run_screen(inputs, out, context, workers=workers, scheduler=scheduler, progress=progress)
     f = summary["files"]
     typer.echo(
         f"{f['given']} file(s): {f['screened']} screened, "
@@ -88,3 +77,24 @@ def screen(
     typer.echo(f"  wrote {out / 'candidates.tsv'}, {out / 'summary.json'}, {out / 'summary.html'}")
     if summary["warning"]:
         typer.echo(f"  {summary['warning']}")
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of the tasks on a terminal; None when the output goes to a file or a pipe, where the
+    (transient) bar would show nothing (Rich's progress module is then not imported at all)."""
+    if not sys.stdout.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("tasks"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("screen", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -40,25 +40,29 @@ class Tally:
 def screen(
     inputs: list[str],
     out: Path,
-    ctx: ScreenContext,
+    ctx: ScreenContext | Callable[[], ScreenContext],
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> dict:
-    """Screen the cohort; returns the summary (also written to ``out/summary.json``)."""
+    """Screen the cohort; returns the summary (also written to ``out/summary.json``).  ``ctx`` may be a
+    function making it: it is then called while the local cluster's workers start."""
     if scheduler is None:
         engine.start_worker_server()  # the workers' imports run while this process imports Dask
     from dask.distributed import as_completed
 
     started = time.monotonic()
-    items = expand_inputs(inputs)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    state = ScreenState(out, ctx.key)
-    by_path = {i.path: i for i in items}
-    batches = file_batches(items)
-    tally = Tally()
-    with engine.join(scheduler, workers) if scheduler else engine.local_cluster(workers) as client:
+    with engine.join(scheduler, workers) if scheduler else engine.start_local(workers) as connect:
+        if callable(ctx):
+            ctx = ctx()
+        items = expand_inputs(inputs)
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        state = ScreenState(out, ctx.key)
+        by_path = {i.path: i for i in items}
+        batches = file_batches(items)
+        tally = Tally()
+        client = connect()
         _wait_for_workers(client, scheduler)
         ctx_f = client.scatter(ctx, broadcast=True, hash=False)
         done_f = client.scatter([frozenset(state.complete())], broadcast=True, hash=False)[0]

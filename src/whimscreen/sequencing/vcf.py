@@ -55,14 +55,21 @@ _FILTER_ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")  # no whitespace, ';', '=', ',' 
 
 
 def _header(
-    path: Path, build: str | None, sample_name: str | None, need_sample: bool = True
-) -> tuple[VCF, str, str | None, int | None, str | None, list[str]]:
+    path: Path,
+    build: str | None,
+    sample_name: str | None,
+    need_sample: bool = True,
+    locus: Locus | None = None,
+) -> tuple[VCF | None, str, str | None, int | None, str | None, list[str]]:
     """Open and check the header: (vcf, build, contig, sample index, sample name).  The header's contigs
     and samples are read with pysam (cyvcf2's ``seqnames`` falls back to the index when the header has no
     contig and crashes the process on a damaged BCF); records with cyvcf2.  Both raise bare ``Exception``,
     OverflowError, UnicodeDecodeError ... on damaged headers: each becomes an ``InputFileError`` naming the
-    file, htslib's own message folded in."""
-    vcf, error = None, None
+    file, htslib's own message folded in.
+
+    With ``locus``, an indexed file whose index shows no record over the locus is not opened with cyvcf2
+    (``vcf`` is None: there is nothing to read; a cohort's files mostly carry nothing there)."""
+    vcf, error, nothing = None, None, False
     with htslib.captured() as said:
         try:
             with pysam.VariantFile(str(path)) as vf:
@@ -72,7 +79,10 @@ def _header(
                 if None in seqlens:
                     seqlens = []
                 samples = list(vf.header.samples)
-            vcf = VCF(str(path), lazy=True)
+                if locus is not None:
+                    nothing = _nothing_at(vf, path, locus, seqnames, seqlens, build)
+            if not nothing:
+                vcf = VCF(str(path), lazy=True)
         except Exception as exc:  # noqa: BLE001 - pysam/cyvcf2 raise bare Exception; nothing of ours runs here
             error = exc
             if vcf is not None:
@@ -85,9 +95,32 @@ def _header(
         build, contig = _build(path, seqnames, seqlens, build)
         s = _sample(path, samples, sample_name) if need_sample else None
     except WhimscreenError:
-        _close(vcf)
+        if vcf is not None:
+            _close(vcf)
         raise
     return vcf, build, contig, s, samples[s] if s is not None else None, samples
+
+
+def _indexed(path: Path) -> bool:
+    return any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
+
+
+def _nothing_at(vf, path: Path, locus: Locus, seqnames: list, seqlens: list, build: str | None) -> bool:
+    """Does the index show no record over the locus (the region ``_records`` would read)?  False when it
+    shows one, when there is no index and on any problem (the records reader then meets it and names it)."""
+    if not _indexed(path):
+        return False
+    try:
+        found, contig = _build(path, seqnames, seqlens, build)
+    except WhimscreenError:
+        return False
+    if contig is None:
+        return False
+    start, end = locus.bounds(found)
+    try:
+        return next(iter(vf.fetch(contig, start - 1, end)), None) is None
+    except Exception:  # noqa: BLE001 - pysam raises ValueError, OSError ... on a damaged index or block
+        return False
 
 
 def _whole_text(path: Path) -> None:
@@ -233,7 +266,7 @@ def _records(path: Path, vcf: VCF, contig: str | None, start: int, end: int):
     """(record number, record) over the locus, through the index when there is one; any reading failure
     names the file, the record number (counted from the first record read) and htslib's own message."""
     n, t0 = 0, time.monotonic()
-    indexed = contig is not None and any(Path(f"{path}{ext}").exists() for ext in (".tbi", ".csi"))
+    indexed = contig is not None and _indexed(path)
     region = f"{contig}:{start}-{end}" if indexed else None
     try:
         for rec in vcf(region) if indexed else vcf:
@@ -332,7 +365,9 @@ def read_vcf_or_samples(
     path = Path(path)
     _whole_text(path)
     multi = multi_sample_ok and sample_name is None
-    vcf, build, contig, s, sample, samples = _header(path, build, sample_name, need_sample=not multi)
+    vcf, build, contig, s, sample, samples = _header(
+        path, build, sample_name, need_sample=not multi, locus=locus
+    )
     try:
         if multi:
             if len(samples) > 1:
@@ -341,6 +376,8 @@ def read_vcf_or_samples(
             sample = samples[s]
         start, end = locus.bounds(build)
         content = VcfContent(build, sample)
+        if vcf is None:  # the index shows no record over the locus
+            return content
         depth = np.zeros(len(locus.sequence), np.int64)
         seen: set[GenomicVariant] = set()
         with htslib.silenced():
@@ -365,7 +402,8 @@ def read_vcf_or_samples(
                         content.alleles.append(allele)
         return content
     finally:
-        _close(vcf)
+        if vcf is not None:
+            _close(vcf)
 
 
 def locus_sites(path: Path, locus: Locus, build: str | None = None):
