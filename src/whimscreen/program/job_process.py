@@ -1,11 +1,15 @@
 """Run one analysis in a child process with a wall-time limit.
 
-The child is started with ``spawn`` (never ``fork`` from a threaded server), runs the runner and sends back
-``("ok", result)`` or ``("error", message)``; past ``timeout`` seconds it is killed and the job fails with
-that reason.  A runaway or crashing analysis thus costs one worker slot for at most ``timeout`` and gives
-its memory back to the system when it ends.  The runner must be picklable (a module-level function or an
-instance such as ``analysis_runner.AnalysisRunner``).  The child runs at a lower CPU priority (``NICE``)
-than the server, so on a busy machine the portal's requests keep the CPU and the analyses take what is left.
+The child is forked from multiprocessing's *forkserver* (a process started with ``spawn`` beside the
+server, single-threaded, that imported the analysis once: ``PRELOAD``), never ``fork``ed from the threaded
+server itself; a ``spawn``ed child per job re-imported the analysis stack, ~1.5 s of CPU each, on the CPUs
+the portal's requests need.  Where there is no forkserver (Windows) each child is spawned.  The child runs
+the runner and sends back ``("ok", result)`` or ``("error", message)``; past ``timeout`` seconds it is
+killed and the job fails with that reason.  A runaway or crashing analysis thus costs one worker slot for
+at most ``timeout`` and gives its memory back to the system when it ends.  The runner must be picklable (a
+module-level function or an instance such as ``analysis_runner.AnalysisRunner``).  The child runs at a
+lower CPU priority (``NICE``) than the server, so on a busy machine the portal's requests keep the CPU and
+the analyses take what is left.
 """
 
 from __future__ import annotations
@@ -19,6 +23,15 @@ from pathlib import Path
 from whimscreen.errors import WhimscreenError
 
 NICE = 10  # added to the analysis child's nice value (POSIX); report rendering uses less
+PRELOAD = ["whimscreen.program.analysis_runner"]  # imported once by the forkserver, not by every job
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)  # takes effect when the forkserver starts (the first job)
+    return ctx
 
 
 def lower_priority(increment: int) -> None:
@@ -64,7 +77,7 @@ def run(
     timeout: float,
     kwargs: dict | None = None,
 ) -> dict:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(
         target=_child,
