@@ -15,7 +15,7 @@ from tests.web.family_flow import VARIANT, add_relative, consent, positive_proba
 from tests.web.flow import consent_and_order, eligible_patient, ok
 from tests.web.live import at_once
 from whimscreen.interpretation.pedigree import from_phenopacket_json, read_ped
-from whimscreen.program import families, signout
+from whimscreen.program import families, orders, signout
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import AuditEntry, Order
 
@@ -151,10 +151,14 @@ def test_capacity_setting_relatives_off_and_on(family):
     summary = ok(coord.get("/api/coordinator/summary"))
     assert summary["enrolled"] == 1 and summary["relatives"]["open"] == 1
     assert summary["relatives"]["count_against_capacity"] is False
+    with unit_of_work(portal.app.state.sessions) as db:
+        assert orders.enrolled_count(db) == 1
     # on: relatives count; the sibling's open order now fills a second place -> the next one waits
     ok(coord.put("/api/coordinator/capacity", json={"capacity": 2}))
     ok(coord.put("/api/coordinator/relatives", json={"count_against_capacity": True}))
     assert ok(coord.get("/api/coordinator/summary"))["enrolled"] == 2
+    with unit_of_work(portal.app.state.sessions) as db:  # the summary counts as the enrolment decision does
+        assert orders.enrolled_count(db) == 2
     half = add_relative(doc, fam["id"], "half-sibling", "Hal Half", side="mother")
     consent(doc, half["patient_id"])
     waiting = ok(doc.post(f"/api/families/{fam['id']}/members/{half['id']}/orders"), 201)
