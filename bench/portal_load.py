@@ -2,14 +2,18 @@
 PostgreSQL; writes docs/validation-portal-load.md.
 
     PYTHONPATH=src python bench/portal_load.py [--users 50,200] [--db sqlite,postgresql] [--workers 1,2]
-        [--seconds 60] [--out FILE.md]
+        [--front uvicorn,nginx] [--seconds 60] [--out FILE.md]
 
 The defaults run the whole set (8 configurations, about 35 min on 2 CPUs: each seeds its own study; a
 200-user run spends 200 s logging users in before its 60 s window).
 
 For each configuration: a fresh demo study (``whimscreen demo --no-serve`` on a new SQLite file or a new
 PostgreSQL database, DATABASE_URL), served on 127.0.0.1 by ``uvicorn --factory whimscreen.web.app:create_app``
-(``--workers 1,2``: one server process, then two on one database); locust (headless, one process) runs the
+(``--workers 1,2``: one server process, then two on one database); ``--front``: how several processes
+share the users, ``uvicorn`` (its ``--workers``: one listening socket, a connection stays with the process
+that accepted it) or ``nginx`` (one uvicorn process per port behind nginx ``least_conn`` with upstream
+keep-alive: every request goes to the process with the fewest in flight; needs the ``nginx`` binary, see
+docs/portal.md); locust (headless, one process) runs the
 roles' workflows of ``portal_locustfile.py``: users log in LOGIN_RATE per second, then all work for
 ``--seconds`` (the steady window); every request is logged and the table gives p50/p95/p99/max over the
 window's requests and over its reads (GET pages and API), the count of 5xx, of other errors and of requests
@@ -23,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
@@ -72,8 +77,10 @@ def _pg_database(base: str) -> tuple[str, callable]:
     return sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
-def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: int = 1) -> dict:
-    home = work / f"{db}-{users}-{workers}"
+def run(
+    db: str, users: int, seconds: int, pg_base: str, work: Path, workers: int = 1, front: str = "uvicorn"
+) -> dict:
+    home = work / f"{db}-{users}-{workers}-{front}"
     drop, env = None, _env(WHIMSCREEN_HOME=str(home))
     if db == "postgresql":
         url, drop = _pg_database(pg_base)
@@ -83,23 +90,15 @@ def run(db: str, users: int, seconds: int, pg_base: str, work: Path, workers: in
     home.mkdir(parents=True)
     try:
         slots = 1 if db == "sqlite" else int(env.get("WHIMSCREEN_DB_POOL_SIZE", 20))  # see web/app.py
-        return _measure(env, home, users, seconds, workers) | {"db": db, "slots": slots}
+        measured = _measure(env, home, users, seconds, workers, front)
+        return measured | {"db": db, "slots": slots, "front": front}
     finally:
         if drop:
             drop()
 
 
-def _measure(env: dict, home: Path, users: int, seconds: int, workers: int) -> dict:
-    port, log = _port(), home / "server.log"
-    seeded = subprocess.run(  # the demo study (DATABASE_URL), then the server as deployed
-        [PY, "-m", "whimscreen", "demo", "--no-serve", "--home", str(home)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if seeded.returncode != 0:
-        raise RuntimeError(f"whimscreen demo failed: {seeded.stderr}")
-    server = subprocess.Popen(
+def _uvicorn(env: dict, log: Path, port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
         [
             PY,
             "-m",
@@ -116,20 +115,96 @@ def _measure(env: dict, home: Path, users: int, seconds: int, workers: int) -> d
             "warning",
         ],
         env=env,
-        stdout=log.open("w"),
+        stdout=log.open("a"),
         stderr=subprocess.STDOUT,
     )
+
+
+NGINX_CONF = """daemon off;
+worker_processes 1;
+pid {home}/nginx.pid;
+error_log {home}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_max_body_size 0;
+  client_body_temp_path {home}/nginx-body;
+  proxy_temp_path {home}/nginx-proxy;
+  upstream whimscreen {{
+    least_conn;
+{servers}
+    keepalive 64;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://whimscreen;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_read_timeout 300s;
+    }}
+  }}
+}}
+"""
+
+
+def _start(env: dict, home: Path, log: Path, port: int, workers: int, front: str):
+    """The server processes and the port locust talks to."""
+    if front == "uvicorn":
+        return [_uvicorn(env, log, port, workers)], port
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        raise RuntimeError("--front nginx needs nginx (Debian: apt-get install nginx-light)")
+    env = dict(env, WHIMSCREEN_TRUSTED_PROXIES="127.0.0.1")  # X-Forwarded-For from nginx only
+    upstream = [_port() for _ in range(workers)]
+    servers = [_uvicorn(env, log, p, 1) for p in upstream]
+    conf = home / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            home=home, port=port, servers="\n".join(f"    server 127.0.0.1:{p};" for p in upstream)
+        )
+    )
+    for p in upstream:  # nginx answers 502 until every upstream listens
+        _wait(f"http://127.0.0.1:{p}/healthz", servers, log)
+    servers.append(
+        subprocess.Popen(
+            [nginx, "-c", str(conf), "-p", str(home)], stdout=log.open("a"), stderr=subprocess.STDOUT
+        )
+    )
+    return servers, port
+
+
+def _wait(url: str, servers: list[subprocess.Popen], log: Path) -> None:
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if any(s.poll() is not None for s in servers) or time.monotonic() > deadline:
+            raise RuntimeError(f"the demo server did not start: see {log}")
+        time.sleep(1)
+
+
+def _measure(env: dict, home: Path, users: int, seconds: int, workers: int, front: str = "uvicorn") -> dict:
+    port, log = _port(), home / "server.log"
+    seeded = subprocess.run(  # the demo study (DATABASE_URL), then the server as deployed
+        [PY, "-m", "whimscreen", "demo", "--no-serve", "--home", str(home)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if seeded.returncode != 0:
+        raise RuntimeError(f"whimscreen demo failed: {seeded.stderr}")
+    servers, port = _start(env, home, log, port, workers, front)
     try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the demo server did not start: see {log}")
-            time.sleep(1)
+        _wait(f"http://127.0.0.1:{port}/healthz", servers, log)
         requests = home / "requests.jsonl"
         subprocess.run(
             [
@@ -160,8 +235,10 @@ def _measure(env: dict, home: Path, users: int, seconds: int, workers: int) -> d
         )
         rows = [json.loads(line) for line in requests.read_text().splitlines()]
     finally:
-        server.terminate()
-        server.wait(30)
+        for server in servers[::-1]:  # nginx first, then the uvicorn processes
+            server.terminate()
+        for server in servers:
+            server.wait(30)
     return _summary("", users, rows, _ramp(users)) | {"workers": workers}
 
 
@@ -206,6 +283,12 @@ def _by_request(steady: list[dict]) -> dict:
     return {name: {"n": len(ms)} | _pct(ms) for name, ms in sorted(names.items())}
 
 
+def _shape(r: dict) -> str:
+    """Processes × database slots, and what shares the users when there are several."""
+    front = r.get("front", "uvicorn")
+    return f"{r['workers']} × {r.get('slots', '?')}" + (f" ({front})" if r["workers"] > 1 else "")
+
+
 def _f(v) -> str:
     return "—" if v is None else f"{v:,.0f}"
 
@@ -229,7 +312,10 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
         "errors and 4xx other than 409 (409 is a refusal the workflow expects when two users race for "
         "the same order).  Logins are shown apart (argon2id, 64 MiB, one hash per CPU at a time).  Slots: "
         "requests of one process holding a database session at once (WHIMSCREEN_DB_POOL_SIZE; 1 on "
-        "SQLite).  Logged in: users whose login succeeded (a login refused with 503 after 30 s in the "
+        "SQLite); with several processes, (uvicorn): uvicorn --workers, one listening socket, a connection "
+        "stays with the process that accepted it; (nginx): one uvicorn process per port behind nginx "
+        "least_conn (each request to the process with the fewest in flight).  Logged in: users whose "
+        "login succeeded (a login refused with 503 after 30 s in the "
         "hashing queue leaves that simulated user out of the steady window).",
         "",
         "| users | DB | processes × slots | requests | p50 | p95 | p99 | max | reads p50 | reads p99 | 5xx "
@@ -239,7 +325,7 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
     for r in results:
         a, g, lg = r["all"], r["reads"], r["logins"]
         lines.append(
-            f"| {r['users']} | {r['db']} | {r['workers']} × {r.get('slots', '?')} | {r['requests']:,} "
+            f"| {r['users']} | {r['db']} | {_shape(r)} | {r['requests']:,} "
             f"| {_f(a['p50'])} "
             f"| {_f(a['p95'])} | {_f(a['p99'])} | {_f(a['max'])} | {_f(g['p50'])} | {_f(g['p99'])} "
             f"| {r['5xx']} | {r['errors']} | {r['over_10s']} | {lg['n'] - lg['5xx']} "
@@ -248,14 +334,14 @@ def write_table(results: list[dict], seconds: int, out: Path) -> None:
     lines += ["", "Slowest requests of the steady window:", ""]
     for r in results:
         slow = "; ".join(f"{name} {ms:,.0f} ms" for ms, name in r["slowest"])
-        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {slow}")
+        lines.append(f"- {r['users']} users, {r['db']}, {_shape(r)}: {slow}")
     lines += ["", "Reads with the highest p99 (ms; p50 / p99, count):", ""]
     for r in results:
         reads = [(v["p99"], k, v) for k, v in r.get("by_request", {}).items() if k.startswith("GET ")]
         top = "; ".join(
             f"{k} {_f(v['p50'])} / {_f(v['p99'])} ({v['n']})" for _, k, v in sorted(reads)[::-1][:4]
         )
-        lines.append(f"- {r['users']} users, {r['db']}, {r['workers']} × {r.get('slots', '?')}: {top or '—'}")
+        lines.append(f"- {r['users']} users, {r['db']}, {_shape(r)}: {top or '—'}")
     out.write_text("\n".join(lines) + "\n")
 
 
@@ -264,7 +350,12 @@ def main() -> None:
     ap.add_argument("--users", default="50,200")
     ap.add_argument("--db", default="sqlite,postgresql")
     ap.add_argument("--seconds", type=int, default=60)
-    ap.add_argument("--workers", default="1,2", help="server processes (uvicorn --workers), comma-separated")
+    ap.add_argument("--workers", default="1,2", help="server processes, comma-separated")
+    ap.add_argument(
+        "--front",
+        default="uvicorn",
+        help="how several processes share users: uvicorn (--workers), nginx (least_conn); comma-separated",
+    )
     ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "validation-portal-load.md")
     ap.add_argument("--append", action="store_true", help="add to the configurations already in --out")
@@ -278,10 +369,11 @@ def main() -> None:
             tmp = tempfile.mkdtemp(prefix="portal-load-", dir=args.keep)
         for db in args.db.split(","):
             for workers in (int(w) for w in args.workers.split(",")):
-                for users in (int(u) for u in args.users.split(",")):
-                    r = run(db, users, args.seconds, args.postgres, Path(tmp), workers)
-                    print(json.dumps(r), flush=True)
-                    results.append(r)
+                for front in args.front.split(",") if workers > 1 else ["uvicorn"]:
+                    for users in (int(u) for u in args.users.split(",")):
+                        r = run(db, users, args.seconds, args.postgres, Path(tmp), workers, front)
+                        print(json.dumps(r), flush=True)
+                        results.append(r)
     saved.write_text(json.dumps(results, indent=1) + "\n")
     write_table(results, args.seconds, args.out)
     print(f"wrote {args.out}")
