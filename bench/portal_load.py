@@ -120,37 +120,14 @@ def _uvicorn(env: dict, log: Path, port: int, workers: int) -> subprocess.Popen:
     )
 
 
-NGINX_CONF = """daemon off;
-worker_processes 1;
-pid {home}/nginx.pid;
-error_log {home}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  client_max_body_size 0;
-  client_body_temp_path {home}/nginx-body;
-  proxy_temp_path {home}/nginx-proxy;
-  upstream whimscreen {{
-    least_conn;
-{servers}
-    keepalive 64;
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://whimscreen;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_request_buffering off;
-      proxy_buffering off;
-      proxy_read_timeout 300s;
-    }}
-  }}
-}}
-"""
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"  # the documented deployment, placeholders filled in
+
+
+def nginx_conf(home: Path, listen: str, upstream: list[str]) -> str:
+    """deploy/nginx.conf for these upstream processes, listening on ``listen``, files under ``home``."""
+    servers = "\n".join(f"    server {u};" for u in upstream)
+    text = NGINX_CONF.read_text()
+    return text.replace("@HOME@", str(home)).replace("@LISTEN@", listen).replace("@SERVERS@", servers)
 
 
 def _start(env: dict, home: Path, log: Path, port: int, workers: int, front: str):
@@ -164,11 +141,7 @@ def _start(env: dict, home: Path, log: Path, port: int, workers: int, front: str
     upstream = [_port() for _ in range(workers)]
     servers = [_uvicorn(env, log, p, 1) for p in upstream]
     conf = home / "nginx.conf"
-    conf.write_text(
-        NGINX_CONF.format(
-            home=home, port=port, servers="\n".join(f"    server 127.0.0.1:{p};" for p in upstream)
-        )
-    )
+    conf.write_text(nginx_conf(home, f"127.0.0.1:{port}", [f"127.0.0.1:{p}" for p in upstream]))
     for p in upstream:  # nginx answers 502 until every upstream listens
         _wait(f"http://127.0.0.1:{p}/healthz", servers, log)
     servers.append(

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APP_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core)
-TEST_DEBS=(postgresql chromium poppler-utils minimap2 samtools bcftools tabix)
+TEST_DEBS=(postgresql chromium poppler-utils minimap2 samtools bcftools tabix nginx-light)
 debs=("${APP_DEBS[@]}")
 [ "${1:-}" = "--test" ] && debs+=("${TEST_DEBS[@]}")
 
