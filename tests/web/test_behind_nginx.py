@@ -6,7 +6,6 @@ sent.  Needs the ``nginx`` binary (scripts/setup.sh --test); under CI=true its a
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from sqlalchemy import select
 
 from tests.conftest import IN_CI
 from tests.web.conftest import PASSWORD, STAFF, make_portal
-from tests.web.live import serve
+from tests.web.live import _free_port, serve
 from whimscreen.program.storage.db import unit_of_work
 from whimscreen.program.storage.models import AuditEntry
 from whimscreen.web.app import AppConfig, create_app
@@ -36,12 +35,6 @@ def _nginx() -> str:
             pytest.fail("nginx is required under CI=true (scripts/setup.sh --test installs nginx-light)")
         pytest.skip("nginx is not installed")
     return found
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _counted(app, name: str, seen: Counter):
@@ -67,7 +60,7 @@ def test_two_processes_behind_nginx_share_sessions_and_record_the_real_client(tm
         serve(_counted(first.app, "first", seen)) as a,
         serve(_counted(second, "second", seen)) as b,
     ):
-        home, port = tmp_path / "nginx", _port()
+        home, port = tmp_path / "nginx", _free_port()
         home.mkdir()
         conf = home / "nginx.conf"
         conf.write_text(
