@@ -130,11 +130,16 @@ def nginx_conf(home: Path, listen: str, upstream: list[str]) -> str:
     return text.replace("@HOME@", str(home)).replace("@LISTEN@", listen).replace("@SERVERS@", servers)
 
 
+def nginx_binary() -> str | None:
+    """The nginx executable (Debian installs it in /usr/sbin, often not on a user's PATH), or None."""
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
 def _start(env: dict, home: Path, log: Path, port: int, workers: int, front: str):
     """The server processes and the port locust talks to."""
     if front == "uvicorn":
         return [_uvicorn(env, log, port, workers)], port
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("--front nginx needs nginx (Debian: apt-get install nginx-light)")
     env = dict(env, WHIMSCREEN_TRUSTED_PROXIES="127.0.0.1")  # X-Forwarded-For from nginx only

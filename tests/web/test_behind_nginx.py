@@ -5,7 +5,6 @@ sent.  Needs the ``nginx`` binary (scripts/setup.sh --test); under CI=true its a
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -25,11 +24,11 @@ from whimscreen.web.app import AppConfig, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
-from portal_load import nginx_conf  # noqa: E402  (the benchmark fills in the same file)
+from portal_load import nginx_binary, nginx_conf  # noqa: E402  (the benchmark fills in the same file)
 
 
 def _nginx() -> str:
-    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+    found = nginx_binary()
     if found is None:
         if IN_CI:
             pytest.fail("nginx is required under CI=true (scripts/setup.sh --test installs nginx-light)")
