@@ -1,7 +1,9 @@
 """The documented way to run several server processes: deploy/nginx.conf (least_conn) in front of two
-portal processes on one database.  A session opened through nginx is good on either process, requests
-reach both, and the client address the portal records is the one nginx saw, never a header the client
-sent.  Needs the ``nginx`` binary (scripts/setup.sh --test); under CI=true its absence is a failure."""
+portal servers on one database (separate app instances with their own database pools, each served by its
+own uvicorn server in this test process, standing for two processes).  A session opened through nginx is
+good on either server, requests reach both, and the client address the portal records is the one nginx
+saw, never a header the client sent.  Needs the ``nginx`` binary (scripts/setup.sh --test); under CI=true
+its absence is a failure."""
 
 from __future__ import annotations
 
