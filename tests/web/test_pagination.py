@@ -1,6 +1,7 @@
 """The growing lists come in pages: /api/orders and /api/patients answer ``limit`` records from ``offset``
 with the total in X-Total-Count, orders filter by status, and an order list costs the same number of
-queries whatever its length (events and waitlist positions loaded together, not one query per order); the
+queries whatever its length (events and waitlist positions loaded together, not one query per order); a page
+and its total come from one statement (a window count), a page past the end still knows the total; the
 physician's patients page pages its patients and shows the newest orders."""
 
 from __future__ import annotations
@@ -23,6 +24,38 @@ def _queries(portal, client, path: str, **params) -> tuple[int, object]:
     finally:
         event.remove(portal.app.state.engine, "before_cursor_execute", count)
     return len(seen), r
+
+
+def _statements(portal, client, path: str, **params) -> tuple[list[str], object]:
+    seen: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()).lower())
+
+    event.listen(portal.app.state.engine, "before_cursor_execute", keep)
+    try:
+        r = client.get(path, params=params)
+    finally:
+        event.remove(portal.app.state.engine, "before_cursor_execute", keep)
+    return seen, r
+
+
+def test_a_page_and_its_total_come_from_one_statement_and_past_the_end_the_total_stays(portal):
+    doc = portal.login("physician")
+    ids = [eligible_patient(doc, f"Pat {n}") for n in range(3)]
+    seen, r = _statements(portal, doc, "/api/patients", limit=2)
+    assert [p["id"] for p in ok(r)] == ids[:2] and r.headers[TOTAL] == "3"
+    assert sum(" from patients" in s for s in seen) == 1  # the page and its total together
+    last = doc.get("/api/patients", params={"limit": 2, "offset": 2})
+    assert [p["id"] for p in ok(last)] == ids[2:] and last.headers[TOTAL] == "3"
+    past = doc.get("/api/patients", params={"limit": 2, "offset": 5})
+    assert ok(past) == [] and past.headers[TOTAL] == "3"  # no row carries it: counted apart
+    other = portal.login("physician2")
+    none = other.get("/api/patients")
+    assert ok(none) == [] and none.headers[TOTAL] == "0"
+    orders_seen, orders = _statements(portal, doc, "/api/orders", limit=1)
+    assert ok(orders) == [] and orders.headers[TOTAL] == "0"
+    assert sum(" from orders" in s and "order_events" not in s for s in orders_seen) == 1
 
 
 def test_orders_and_patients_in_pages_with_the_total_and_a_fixed_query_count(sqlite_portal, tmp_path):

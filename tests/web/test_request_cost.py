@@ -1,6 +1,7 @@
 """What every request pays for is paid once: the session and its user come from one query, the program's
 settings from one query per transaction; and reading settings once never hides what another transaction
-committed before a locked read (the capacity lock that serialises enrolment decisions)."""
+committed before a locked read (the capacity lock that serialises enrolment decisions); pages read what they
+show once, and a list of report versions leaves the PDFs in the database."""
 
 from __future__ import annotations
 
@@ -76,3 +77,48 @@ def test_a_setting_written_in_a_transaction_is_read_back_in_it(sqlite_portal, or
             config.capacity(db)
         config._set(db, "capacity", "42")
         assert config.capacity(db) == 42
+
+
+def test_an_orders_page_lists_its_report_versions_without_reading_their_pdfs(sqlite_portal, tmp_path):
+    from tests.web.family_flow import positive_proband
+
+    doc = sqlite_portal.login("physician")
+    order = positive_proband(sqlite_portal, doc, tmp_path)
+    o = order["id"]
+    for path in (f"/orders/{o}", f"/api/orders/{o}", f"/api/orders/{o}/reports"):
+        signouts = [s for s in _statements(sqlite_portal, doc, path) if " from signouts" in s]
+        assert signouts and not any("report_pdf" in s or "document_json" in s for s in signouts), path
+    assert doc.get(f"/orders/{order['id']}/report.pdf").content.startswith(b"%PDF")  # read when downloaded
+    page = _statements(sqlite_portal, doc, f"/orders/{order['id']}")
+    assert sum(" from samples" in s for s in page) == 1  # the current sample read once
+    tech = sqlite_portal.login("technologist")
+    sample = tech.get(f"/api/orders/{order['id']}").json()["sample"]["id"]
+    review = _statements(sqlite_portal, tech, f"/lab/samples/{sample}")
+    assert sum(" from uploads" in s for s in review) == 1  # the files shown are the files compared
+
+
+def test_the_request_transaction_commits_or_rolls_back_and_gives_its_connection_back(sqlite_portal):
+    """``get_db`` makes the session on the loop and ends the transaction in the thread pool."""
+    from sqlalchemy.orm import Session
+
+    from whimscreen.program.errors import InvalidInput
+    from whimscreen.web.deps import DB
+
+    app, client = sqlite_portal.app, sqlite_portal.client
+
+    def fails(db: Session = DB):
+        db.add(Setting(key="probe_failed", value="1"))
+        db.flush()  # written in the transaction, then the request fails
+        raise InvalidInput("refused after a write")
+
+    def succeeds(db: Session = DB):
+        db.add(Setting(key="probe_kept", value="1"))
+        return {"ok": True}
+
+    app.add_api_route("/test/fails", fails, methods=["GET"])
+    app.add_api_route("/test/succeeds", succeeds, methods=["GET"])
+    pool = app.state.engine.pool
+    assert client.get("/test/fails").status_code == 422 and pool.checkedout() == 0
+    assert client.get("/test/succeeds").json() == {"ok": True} and pool.checkedout() == 0
+    with unit_of_work(app.state.sessions) as db:
+        assert db.get(Setting, "probe_failed") is None and db.get(Setting, "probe_kept").value == "1"

@@ -55,16 +55,14 @@ def summary(db: Session, actor) -> dict:
 def _counts(db: Session) -> dict[str, tuple[dict, dict]]:
     """Per kind of order (proband, familial): orders by status, and reported orders by result category."""
     out: dict[str, tuple[dict, dict]] = {"proband": ({}, {}), "familial": ({}, {})}
-    for kind, status, n in db.execute(
-        select(Order.kind, Order.status, func.count()).group_by(Order.kind, Order.status)
-    ):
-        out.setdefault(kind, ({}, {}))[0][status] = n
-    for kind, category, n in db.execute(
-        select(Order.kind, Order.result_category, func.count())
-        .where(Order.status == "reported")
-        .group_by(Order.kind, Order.result_category)
-    ):
-        out.setdefault(kind, ({}, {}))[1][category] = n
+    grouped = select(Order.kind, Order.status, Order.result_category, func.count())
+    for kind, status, category, n in db.execute(
+        grouped.group_by(Order.kind, Order.status, Order.result_category)
+    ):  # one query: by status, and the reported ones by result category
+        by_status, by_result = out.setdefault(kind, ({}, {}))
+        by_status[status] = by_status.get(status, 0) + n
+        if status == "reported":
+            by_result[category] = by_result.get(category, 0) + n
     return out
 
 

@@ -36,7 +36,7 @@ from whimscreen.program.classification_review import case_evidence
 from whimscreen.program.errors import InvalidState
 from whimscreen.program.kb_releases import named_active
 from whimscreen.program.storage.db import unit_of_work
-from whimscreen.program.storage.models import Job, Sample, User, utcnow
+from whimscreen.program.storage.models import Job, Sample, Upload, User, utcnow
 from whimscreen.program.users import LAB, require_role
 
 log = logging.getLogger(__name__)
@@ -102,11 +102,11 @@ def inputs_of(job: Job) -> list[str]:
     return sorted(f["sha256"] for f in json.loads(job.inputs or "[]"))
 
 
-def covers(db: Session, job: Job) -> bool:
-    """True if the job analysed exactly the sample's current files (compared by SHA-256)."""
-    return job.inputs is not None and inputs_of(job) == sorted(
-        u.sha256 for u in uploads.for_sample(db, job.sample)
-    )
+def covers(db: Session, job: Job, current: list[Upload] | None = None) -> bool:
+    """True if the job analysed exactly the sample's current files (compared by SHA-256); ``current``: those
+    files when the caller has read them (``uploads.for_sample``)."""
+    files = uploads.for_sample(db, job.sample) if current is None else current
+    return job.inputs is not None and inputs_of(job) == sorted(u.sha256 for u in files)
 
 
 def requeue_stale(db: Session, stale_after: timedelta = STALE_AFTER) -> list[int]:

@@ -22,6 +22,7 @@ from whimscreen.program.errors import Forbidden, InvalidInput, InvalidState
 from whimscreen.program.notifications import notify
 from whimscreen.program.patients import eligibility
 from whimscreen.program.storage.models import Order, OrderEvent, Patient, Sample, User, utcnow
+from whimscreen.program.storage.paging import page_of
 from whimscreen.program.users import require_role
 
 TRACK = ("ordered", "kit_sent", "received", "sequencing", "analysis", "review", "reported")
@@ -316,17 +317,8 @@ def page(
     else:
         require_role(actor, "technologist", "director")
         where, order_by = [Order.status.in_(statuses or OPEN)], Order.id
-    total = db.scalar(select(func.count()).select_from(Order).where(*where))
-    found = list(
-        db.scalars(
-            select(Order)
-            .where(*where)
-            .options(*(selectinload(getattr(Order, name)) for name in load))
-            .order_by(order_by)
-            .limit(limit)
-            .offset(offset)
-        )
-    )
+    query = select(Order).where(*where).options(*(selectinload(getattr(Order, name)) for name in load))
+    found, total = page_of(db, query.order_by(order_by), limit, offset)
     audit.record(db, actor, "list", "order", detail=f"{len(found)} of {total} orders from {offset}")
     return found, total, waitlist_positions(db, found)
 
@@ -349,8 +341,7 @@ def open_for_coordinator(
     status, dates; no patient.  Returns (the page, how many are open)."""
     require_role(actor, "coordinator")
     is_open = Order.status.in_(OPEN)
-    total = db.scalar(select(func.count()).select_from(Order).where(is_open))
-    found = db.scalars(select(Order).where(is_open).order_by(Order.id).limit(limit).offset(offset))
+    found, total = page_of(db, select(Order).where(is_open).order_by(Order.id), limit, offset)
     return [
         {
             "id": o.id,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whimscreen.program import audit
 from whimscreen.program.eligibility import ClinicalFacts, Count, Criteria, Eligibility, evaluate
 from whimscreen.program.errors import InvalidInput, InvalidState
 from whimscreen.program.storage.models import BloodCount, Clinical, Patient, User, utcnow
+from whimscreen.program.storage.paging import page_of
 from whimscreen.program.users import require_role
 
 SEXES = ("female", "male", "other", "unknown")
@@ -78,8 +79,7 @@ def mine_page(db: Session, actor: User, limit: int = 100, offset: int = 0) -> tu
     """One page of the physician's patients (in the order recorded) and how many there are."""
     require_role(actor, "physician")
     where = Patient.physician_id == actor.id
-    total = db.scalar(select(func.count()).select_from(Patient).where(where))
-    found = list(db.scalars(select(Patient).where(where).order_by(Patient.id).limit(limit).offset(offset)))
+    found, total = page_of(db, select(Patient).where(where).order_by(Patient.id), limit, offset)
     audit.record(db, actor, "list", "patient", detail=f"{len(found)} of {total} patients from {offset}")
     return found, total
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from whimscreen.program import (
     audit,
@@ -265,8 +265,9 @@ def newest(db: Session, order: Order) -> SignOut | None:
 
 
 def versions(db: Session, order: Order) -> list[SignOut]:
-    """Every signed version of the order's report, oldest first."""
-    return list(db.scalars(select(SignOut).where(SignOut.order_id == order.id).order_by(SignOut.version)))
+    """Every signed version of the order's report, oldest first (their PDFs and documents left unread)."""
+    query = select(SignOut).where(SignOut.order_id == order.id).order_by(SignOut.version)
+    return list(db.scalars(query.options(defer(SignOut.report_pdf), defer(SignOut.document_json))))
 
 
 def report_for(db: Session, actor: User, order: Order, version: int | None = None) -> SignOut:

@@ -1,8 +1,10 @@
 """Dependencies: the request's unit of work, the current user, role checks and object-level scope.
 
 Every dependency and endpoint that touches the database is a plain ``def`` (FastAPI runs it in the thread
-pool); only ``db_slot``, the CSRF body read and the role check are ``async`` and they do no database work
-(the role check reads the user the thread-pool dependency loaded: one thread hop fewer per request).
+pool); ``db_slot``, ``get_db``, the CSRF body read and the role check are ``async`` and do no database work
+on the loop: ``get_db`` makes the session (which connects at its first query, in the pool) and ends the
+transaction in the pool; the role check reads the user the thread-pool dependency loaded.  Each saves a
+thread hop per request.
 
 Deny by default: every route that is not public declares ``role(...)`` or an object scope, and the
 authorization matrix test (tests/web/test_authorization.py) fails for any route without an expectation.
@@ -10,15 +12,17 @@ authorization matrix test (tests/web/test_authorization.py) fails for any route 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from whimscreen.program import access
 from whimscreen.program.errors import Forbidden, NotAuthenticated
-from whimscreen.program.storage.db import unit_of_work
+from whimscreen.program.storage.db import end
 from whimscreen.program.storage.models import Job, Order, Patient, Sample, Upload, User
 from whimscreen.program.users import LAB
 from whimscreen.web.schemas import Id
@@ -45,12 +49,26 @@ async def password_slot(request: Request) -> AsyncIterator[None]:
 
 
 PASSWORD_SLOT = Depends(password_slot, scope="function")
+SLOT = Depends(db_slot, scope="function")
 
 
-def get_db(request: Request, _slot: None = Depends(db_slot, scope="function")) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on any error."""
-    with unit_of_work(request.app.state.sessions) as db:
+async def get_db(
+    request: Request, _slot: None = Depends(db_slot, scope="function")
+) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on any error.
+
+    The session is made here on the loop (no I/O: it connects at its first query, which runs in the thread
+    pool); the commit or rollback and the close run in the thread pool, shielded so that a cancelled request
+    still ends its transaction and gives its connection back."""
+    db = request.app.state.sessions()
+    try:
         yield db
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(end, db, False)
+        raise
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(end, db, True)
 
 
 DB = Depends(get_db, scope="function")  # commit before the response is sent

@@ -63,7 +63,19 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     db = factory()
     try:
         yield db
-        db.commit()
+    except BaseException:
+        end(db, commit=False)
+        raise
+    end(db, commit=True)
+
+
+def end(db: Session, commit: bool) -> None:
+    """End a unit of work: commit (rolled back if the commit fails) or roll back; then close the session."""
+    try:
+        if commit:
+            db.commit()
+        else:
+            db.rollback()
     except BaseException:
         db.rollback()
         raise

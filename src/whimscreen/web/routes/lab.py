@@ -36,15 +36,16 @@ def _review(db: Session, s: Sample, home) -> dict:
     decisions (``classification_review.reviewed_analysis``)."""
     all_jobs = list(db.scalars(select(Job).where(Job.sample_id == s.id).order_by(Job.id.desc())))
     done = next((j for j in all_jobs if j.status == "done"), None)
+    current = uploads.for_sample(db, s)
     return {
         "sample": sample_public(s),
         "order": order_public(s.order),
-        "uploads": [upload_public(u) for u in uploads.for_sample(db, s)],
+        "uploads": [upload_public(u) for u in current],
         "jobs": [job_public(j) for j in all_jobs],
         "analysis": classification_review.reviewed_analysis(db, done, home) if done else None,
         "analysis_job_id": done.id if done else None,
         # the shown analysis used exactly the current files (sign-out requires it of the latest job)
-        "analysis_current": done is not None and jobs.covers(db, done),
+        "analysis_current": done is not None and jobs.covers(db, done, current),
         "active_job": any(j.status in jobs.ACTIVE for j in all_jobs),
     }
 

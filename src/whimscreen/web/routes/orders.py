@@ -66,8 +66,9 @@ def _sample(db: Session, order: Order) -> Sample | None:
     return orders.current_sample(db, order)
 
 
-def _detail(db: Session, o: Order, user: User) -> dict:
-    s = _sample(db, o)
+def _detail(db: Session, o: Order, user: User, s: Sample | None | bool = False) -> dict:
+    """The order as the API and its page show it; ``s``: its current sample when the caller has read it."""
+    s = _sample(db, o) if s is False else s
     out = order_public(o, orders.waitlist_position(db, o)) | {"sample": sample_public(s) if s else None}
     if user.role != "physician" or o.physician_id == user.id:
         out["patient"] = {"name": o.patient.name, "birth_date": o.patient.birth_date.isoformat()}
@@ -253,7 +254,7 @@ def order_page(request: Request, db: Session = DB, o: Order = Depends(order_scop
         request,
         "orders/detail.html",
         {
-            "o": _detail(db, o, request.state.user),
+            "o": _detail(db, o, request.state.user, s),
             "track": orders.TRACK,
             "specimens": accession.SPECIMENS,
             "job": job,
