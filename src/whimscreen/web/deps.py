@@ -52,9 +52,7 @@ PASSWORD_SLOT = Depends(password_slot, scope="function")
 SLOT = Depends(db_slot, scope="function")
 
 
-async def get_db(
-    request: Request, _slot: None = Depends(db_slot, scope="function")
-) -> AsyncIterator[Session]:
+async def get_db(request: Request, _slot: None = SLOT) -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on any error.
 
     The session is made here on the loop (no I/O: it connects at its first query, which runs in the thread
